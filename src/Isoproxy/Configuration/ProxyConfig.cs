@@ -1,0 +1,30 @@
+using System.Collections.Immutable;
+
+namespace Isoproxy.Configuration;
+
+/// <summary>
+/// The validated, immutable configuration the proxy runs with. It is only ever produced by
+/// <see cref="ConfigLoader"/>, which has already rejected every invalid value, so code that
+/// consumes it never re-validates.
+/// </summary>
+public sealed record ProxyConfig(
+    ListenConfig Listen,
+    string DefaultProvider,
+    ImmutableArray<ProviderConfig> Providers,
+    LimitsConfig Limits,
+    LoggingConfig Logging,
+    ImmutableArray<ClientConfig> Clients)
+{
+    /// <summary>The provider with the given name, or null when none is configured.</summary>
+    public ProviderConfig? FindProvider(string name)
+    {
+        foreach (var provider in Providers)
+        {
+            if (string.Equals(provider.Name, name, StringComparison.Ordinal))
+            {
+                return provider;
+            }
+        }
+        return null;
+    }
+}
