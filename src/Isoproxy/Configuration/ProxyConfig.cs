@@ -7,9 +7,14 @@ namespace Isoproxy.Configuration;
 /// <see cref="ConfigLoader"/>, which has already rejected every invalid value, so code that
 /// consumes it never re-validates.
 /// </summary>
+/// <param name="DefaultProvider">
+/// The provider that serves un-prefixed <c>/v1/...</c> paths: <c>default_provider</c>, or the only
+/// provider when there is one. Null when several providers are configured and none is named the
+/// default: then only <c>/&lt;name&gt;/v1/...</c> is served, never a guess.
+/// </param>
 public sealed record ProxyConfig(
     ListenConfig Listen,
-    string DefaultProvider,
+    string? DefaultProvider,
     ImmutableArray<ProviderConfig> Providers,
     LimitsConfig Limits,
     LoggingConfig Logging,
