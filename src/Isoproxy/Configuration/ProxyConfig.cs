@@ -4,7 +4,7 @@ namespace Isoproxy.Configuration;
 
 /// <summary>
 /// The validated, immutable configuration the proxy runs with. It is only ever produced by
-/// <see cref="ConfigLoader"/>, which has already rejected every invalid value, so code that
+/// <c>ConfigLoader</c>, which has already rejected every invalid value, so code that
 /// consumes it never re-validates.
 /// </summary>
 /// <param name="DefaultProvider">

@@ -1,0 +1,300 @@
+using System.Buffers;
+using System.Globalization;
+using Isoproxy.Errors;
+
+namespace Isoproxy.Forwarding;
+
+/// <summary>
+/// The upstream response body as the client receives it: the same bytes, in the same order,
+/// released as soon as they arrive, within the response's size and time bounds.
+/// </summary>
+/// <remarks>
+/// <para>
+/// For an event stream, bytes are released at event boundaries: a complete event goes out at
+/// once; the tail of an event still arriving waits for its end (upstreams flush whole events,
+/// so in practice nothing waits). When a bound is crossed the client therefore gets whole
+/// events, then one SSE <c>error</c> event, then a clean end — never half an event. An event
+/// larger than <see cref="MaxHeldEventBytes"/> is passed on in pieces to keep memory fixed; a
+/// bound crossed in such an event aborts the connection instead, since no well-formed ending
+/// can follow half an event.
+/// </para>
+/// <para>
+/// For any other body, a crossed bound throws, and the forwarder aborts the client connection:
+/// the client sees a failed response, never a truncated one that looks complete.
+/// </para>
+/// <para>Memory is fixed per request: one read buffer and at most one held event.</para>
+/// </remarks>
+public sealed class ResponseRelayStream : Stream
+{
+    /// <summary>Largest partial event held back waiting for its end.</summary>
+    public const int MaxHeldEventBytes = 64 * 1024;
+
+    private const int ReadBufferBytes = 16 * 1024;
+
+    /// <summary>Longest single timer; a longer wait is simply re-armed on the next read.</summary>
+    private static readonly TimeSpan MaxTimerWait = TimeSpan.FromDays(1);
+
+    private readonly Stream _upstream;
+    private readonly RelayLimits _limits;
+    private readonly CancellationToken _shutdownGraceExpired;
+    private readonly Action<RelayOutcome> _onOutcome;
+    private readonly SseBoundaryScanner _scanner = new();
+
+    // Bytes received but not yet handed to the client: [released part | held part].
+    private byte[] _pending = ArrayPool<byte>.Shared.Rent(MaxHeldEventBytes + ReadBufferBytes);
+    private int _pendingStart;
+    private int _pendingReleasable;
+    private int _pendingEnd;
+    private int _lastBoundary;
+    private int _lastBoundaryWithinBudget;
+    private bool _midEvent;
+    private byte[]? _trailer;
+    private int _trailerOffset;
+    private bool _upstreamEnded;
+    private long _relayedBytes;
+
+    public ResponseRelayStream(Stream upstream, RelayLimits limits, CancellationToken shutdownGraceExpired, Action<RelayOutcome> onOutcome)
+    {
+        _upstream = upstream;
+        _limits = limits;
+        _shutdownGraceExpired = shutdownGraceExpired;
+        _onOutcome = onOutcome;
+    }
+
+    /// <summary>Body bytes handed to the client so far (the error event excluded).</summary>
+    public long RelayedBytes => _relayedBytes;
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> destination, CancellationToken cancellationToken = default)
+    {
+        if (destination.Length == 0)
+        {
+            return 0;
+        }
+
+        while (true)
+        {
+            if (_pendingReleasable > _pendingStart)
+            {
+                var count = Math.Min(destination.Length, _pendingReleasable - _pendingStart);
+                _pending.AsSpan(_pendingStart, count).CopyTo(destination.Span);
+                _pendingStart += count;
+                _relayedBytes += count;
+                return count;
+            }
+
+            if (_trailer is not null)
+            {
+                var count = Math.Min(destination.Length, _trailer.Length - _trailerOffset);
+                _trailer.AsSpan(_trailerOffset, count).CopyTo(destination.Span);
+                _trailerOffset += count;
+                return count;
+            }
+
+            if (_upstreamEnded)
+            {
+                return 0;
+            }
+
+            await FillAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Reads the next piece from upstream and decides what of it may be released.</summary>
+    private async Task FillAsync(CancellationToken clientToken)
+    {
+        CompactPending();
+
+        int read;
+        using (var timer = CancellationTokenSource.CreateLinkedTokenSource(clientToken, _shutdownGraceExpired))
+        {
+            var (wait, bound) = NextWait();
+            if (wait <= TimeSpan.Zero)
+            {
+                Breach(bound);
+                return;
+            }
+            if (wait != Timeout.InfiniteTimeSpan)
+            {
+                timer.CancelAfter(wait > MaxTimerWait ? MaxTimerWait : wait);
+            }
+
+            try
+            {
+                read = await _upstream.ReadAsync(_pending.AsMemory(_pendingEnd, ReadBufferBytes), timer.Token);
+            }
+            catch (OperationCanceledException) when (!clientToken.IsCancellationRequested)
+            {
+                Breach(_shutdownGraceExpired.IsCancellationRequested ? RelayOutcome.ShutdownGraceExpired : bound);
+                return;
+            }
+        }
+
+        if (read == 0)
+        {
+            EndOfUpstream();
+            return;
+        }
+
+        if (_limits.IsEventStream)
+        {
+            var offset = _pendingEnd;
+            var budgetEnd = _pendingStart + (_limits.MaxBytes - _relayedBytes);
+            _scanner.Scan(_pending.AsSpan(_pendingEnd, read), end =>
+            {
+                _lastBoundary = offset + end;
+                if (_lastBoundary <= budgetEnd)
+                {
+                    _lastBoundaryWithinBudget = _lastBoundary;
+                }
+            });
+        }
+        _pendingEnd += read;
+        Release();
+    }
+
+    /// <summary>How long the next read may wait, and which bound ends it.</summary>
+    private (TimeSpan Wait, RelayOutcome Bound) NextWait()
+    {
+        var untilDeadline = TimeSpan.FromMilliseconds(_limits.Deadline - Environment.TickCount64);
+        if (_limits.IsEventStream && _limits.Idle != Timeout.InfiniteTimeSpan && _limits.Idle < untilDeadline)
+        {
+            return (_limits.Idle, RelayOutcome.StreamIdleTimeout);
+        }
+        return (untilDeadline, _limits.IsEventStream ? RelayOutcome.StreamMaxDuration : RelayOutcome.BodyTimeout);
+    }
+
+    /// <summary>Marks what can go to the client now; a crossed size bound ends the relay.</summary>
+    private void Release()
+    {
+        var budget = _limits.MaxBytes - _relayedBytes;
+
+        if (!_limits.IsEventStream)
+        {
+            if (_pendingEnd - _pendingStart > budget)
+            {
+                Breach(RelayOutcome.ResponseTooLarge);
+                return;
+            }
+            _pendingReleasable = _pendingEnd;
+            return;
+        }
+
+        // Whole events first.
+        var releasable = Math.Max(_lastBoundary, _pendingReleasable);
+        if (releasable - _pendingStart > budget)
+        {
+            Breach(RelayOutcome.ResponseTooLarge);
+            return;
+        }
+        if (releasable > _pendingReleasable)
+        {
+            _pendingReleasable = releasable;
+            _midEvent = false;
+        }
+
+        // An event too large to hold goes out in pieces.
+        if (_pendingEnd - _pendingReleasable > MaxHeldEventBytes)
+        {
+            if (_pendingEnd - _pendingStart > budget)
+            {
+                Breach(RelayOutcome.ResponseTooLarge);
+                return;
+            }
+            _pendingReleasable = _pendingEnd;
+            _midEvent = true;
+        }
+    }
+
+    private void EndOfUpstream()
+    {
+        // Whatever follows the last event boundary is still part of the body: relay it as is.
+        if (_pendingEnd - _pendingStart > _limits.MaxBytes - _relayedBytes)
+        {
+            Breach(RelayOutcome.ResponseTooLarge);
+            return;
+        }
+        _pendingReleasable = _pendingEnd;
+        _upstreamEnded = true;
+        _onOutcome(RelayOutcome.Completed);
+    }
+
+    /// <summary>
+    /// Ends the relay on a crossed bound: an event stream gets its whole events so far plus an
+    /// SSE error event; anything else fails so that the forwarder aborts the client connection.
+    /// </summary>
+    private void Breach(RelayOutcome outcome)
+    {
+        _onOutcome(outcome);
+        _upstreamEnded = true;
+        // Stop the upstream at once: no more generation, no more billing.
+        _upstream.Dispose();
+
+        if (!_limits.IsEventStream || _midEvent)
+        {
+            throw new ResponseBoundExceededException(outcome, Describe(outcome));
+        }
+
+        // Only complete events, and only as many as fit, may precede the error event.
+        _pendingReleasable = Math.Max(_pendingReleasable, _lastBoundaryWithinBudget);
+        _pendingEnd = _pendingReleasable;
+        _trailer = ErrorResponseWriter.SseErrorEvent("api_error", Describe(outcome));
+    }
+
+    private string Describe(RelayOutcome outcome) => outcome switch
+    {
+        RelayOutcome.ResponseTooLarge => string.Create(CultureInfo.InvariantCulture, $"isoproxy: response exceeded max_response_bytes ({_limits.MaxBytes} bytes)"),
+        RelayOutcome.StreamIdleTimeout => string.Create(CultureInfo.InvariantCulture, $"isoproxy: upstream stream was silent for more than stream_idle_seconds ({_limits.Idle.TotalSeconds:0.###} s)"),
+        RelayOutcome.StreamMaxDuration => "isoproxy: stream exceeded stream_max_seconds",
+        RelayOutcome.BodyTimeout => "isoproxy: response body not complete within timeout_seconds",
+        RelayOutcome.ShutdownGraceExpired => "isoproxy: proxy is shutting down",
+        _ => outcome.ToString(),
+    };
+
+    /// <summary>Moves held bytes to the front so a full read always fits behind them.</summary>
+    private void CompactPending()
+    {
+        if (_pendingStart == 0)
+        {
+            return;
+        }
+        var held = _pendingEnd - _pendingStart;
+        Buffer.BlockCopy(_pending, _pendingStart, _pending, 0, held);
+        _pendingReleasable -= _pendingStart;
+        _lastBoundary = Math.Max(0, _lastBoundary - _pendingStart);
+        _lastBoundaryWithinBudget = Math.Max(0, _lastBoundaryWithinBudget - _pendingStart);
+        _pendingEnd = held;
+        _pendingStart = 0;
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) =>
+        ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _upstream.Dispose();
+            var pending = _pending;
+            _pending = [];
+            if (pending.Length > 0)
+            {
+                ArrayPool<byte>.Shared.Return(pending);
+            }
+        }
+        base.Dispose(disposing);
+    }
+}
