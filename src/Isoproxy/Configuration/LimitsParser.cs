@@ -10,7 +10,7 @@ internal static class LimitsParser
     /// Timers are armed in milliseconds held in an int (e.g. <see cref="CancellationTokenSource.CancelAfter(TimeSpan)"/>),
     /// so about 24.8 days is the longest a timeout can be.
     /// </summary>
-    private const double MaxSeconds = int.MaxValue / 1000.0;
+    private const int MaxSeconds = int.MaxValue / 1000;
 
     private static readonly string[] KnownKeys =
     [
@@ -63,7 +63,7 @@ internal static class LimitsParser
             || seconds > MaxSeconds
             || TimeSpan.FromSeconds(seconds) <= TimeSpan.Zero)
         {
-            limits.Error(key, string.Create(CultureInfo.InvariantCulture, $"must be a positive number of seconds, at most {MaxSeconds:0}"));
+            limits.Error(key, string.Create(CultureInfo.InvariantCulture, $"must be a positive number of seconds, at most {MaxSeconds}"));
             return null;
         }
         return TimeSpan.FromSeconds(seconds);

@@ -75,9 +75,9 @@ internal static class ConfigTreeReader
         if (parser.TryConsume<AnchorAlias>(out var alias))
         {
             // Aliases make one value appear in several places; a security configuration reads
-            // better spelled out, and refusing them rules out alias-expansion bombs.
-            diagnostics.Error(LineOf(alias), "", "YAML aliases (*name) are not supported; write the value out");
-            return new ConfigScalar(LineOf(alias), "", isPlain: true);
+            // better spelled out, and refusing them rules out alias-expansion bombs. Like a
+            // syntax error this ends the load: the tree would have holes.
+            throw new YamlException(alias.Start, alias.End, "YAML aliases (*name) are not supported; write the value out");
         }
         var unexpected = parser.Current;
         throw new YamlException(unexpected?.Start ?? Mark.Empty, unexpected?.End ?? Mark.Empty, "unexpected YAML event");
