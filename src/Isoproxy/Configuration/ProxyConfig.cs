@@ -7,11 +7,16 @@ namespace Isoproxy.Configuration;
 /// <c>ConfigLoader</c>, which has already rejected every invalid value, so code that
 /// consumes it never re-validates.
 /// </summary>
+/// <param name="Listen">Where clients connect.</param>
 /// <param name="DefaultProvider">
 /// The provider that serves un-prefixed <c>/v1/...</c> paths: <c>default_provider</c>, or the only
 /// provider when there is one. Null when several providers are configured and none is named the
 /// default: then only <c>/&lt;name&gt;/v1/...</c> is served, never a guess.
 /// </param>
+/// <param name="Providers">The upstreams, in configuration order; never empty.</param>
+/// <param name="Limits">Resource bounds.</param>
+/// <param name="Logging">What is logged per request.</param>
+/// <param name="Clients">When not empty, only these clients may use the proxy.</param>
 public sealed record ProxyConfig(
     ListenConfig Listen,
     string? DefaultProvider,

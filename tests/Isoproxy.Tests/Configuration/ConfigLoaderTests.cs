@@ -1,0 +1,204 @@
+using System.Net;
+using Isoproxy.Configuration;
+using Xunit;
+
+namespace Isoproxy.Tests.Configuration;
+
+public sealed class ConfigLoaderTests
+{
+    private const string OneProvider = """
+        providers:
+          anthropic:
+            endpoint: https://api.anthropic.com
+            api_key_env: ANTHROPIC_API_KEY
+        """;
+
+    [Fact]
+    public void LoadFile_SeedExample_LoadsBothProvidersWithoutDefault()
+    {
+        var result = ConfigTestData.LoadFile("valid/seed-example.yaml");
+
+        Assert.True(result.IsValid, ConfigTestData.Describe(result));
+        var config = result.Config!;
+        Assert.Null(config.DefaultProvider);
+        Assert.Equal(["anthropic", "openrouter"], config.Providers.Select(p => p.Name));
+        var anthropic = config.FindProvider("anthropic")!;
+        Assert.Equal("https://api.anthropic.com", anthropic.Endpoint.OriginalString);
+        Assert.Equal(ConfigTestData.CanaryKey, anthropic.Key.Reveal());
+        Assert.Equal("env:ANTHROPIC_API_KEY", anthropic.KeySource);
+        var openRouter = config.FindProvider("openrouter")!;
+        Assert.Equal("https://openrouter.ai/api/anthropic", openRouter.Endpoint.OriginalString);
+        Assert.Equal(ConfigTestData.OpenRouterCanaryKey, openRouter.Key.Reveal());
+        Assert.Equal(5L * 1024 * 1024, config.Limits.MaxRequestBytes);
+        Assert.Equal(20L * 1024 * 1024, config.Limits.MaxResponseBytes);
+        Assert.Equal(TimeSpan.FromSeconds(120), config.Limits.Timeout);
+        Assert.Equal(LogMode.Metadata, config.Logging.Mode);
+        Assert.Empty(result.Warnings);
+    }
+
+    [Fact]
+    public void LoadFile_FullExample_MapsEveryKey()
+    {
+        ConfigTestData.SecureKeyFiles();
+
+        var result = ConfigTestData.LoadFile("valid/full-example.yaml");
+
+        Assert.True(result.IsValid, ConfigTestData.Describe(result));
+        var config = result.Config!;
+        var listen = config.Listen;
+        Assert.Equal(new IPEndPoint(IPAddress.Loopback, 9100), listen.Tcp);
+        Assert.Equal("/run/isoproxy/isoproxy.sock", listen.UnixSocketPath);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, listen.UnixSocketMode);
+        Assert.False(listen.UnsafeAllowNonLoopback);
+        Assert.Equal([1000u, 1001u], listen.AllowedUids);
+        Assert.Equal([100u], listen.AllowedGids);
+        Assert.Equal("openrouter", config.DefaultProvider);
+
+        var anthropic = config.FindProvider("anthropic")!;
+        Assert.Equal("https://api.anthropic.com", anthropic.Endpoint.OriginalString);
+        Assert.Equal(UpstreamAuth.XApiKey, anthropic.Auth);
+        Assert.Equal(HttpVersion.Version11, anthropic.HttpVersion);
+        Assert.Null(anthropic.CaFile);
+        Assert.Empty(anthropic.Resolve);
+        Assert.False(anthropic.UnsafeAllowPrivateAddresses);
+
+        var openRouter = config.FindProvider("openrouter")!;
+        var keyPath = ConfigTestData.PathOf("files/openrouter.key");
+        Assert.Equal("https://openrouter.ai/api/anthropic", openRouter.Endpoint.OriginalString);
+        Assert.Equal("sk-testdata-openrouter-0000", openRouter.Key.Reveal());
+        Assert.Equal($"file:{keyPath}", openRouter.KeySource);
+        Assert.Equal(UpstreamAuth.Bearer, openRouter.Auth);
+        Assert.Equal(ConfigTestData.PathOf("files/ca.pem"), openRouter.CaFile);
+        Assert.Equal(HttpVersion.Version20, openRouter.HttpVersion);
+        Assert.Equal([IPAddress.Parse("203.0.113.7"), IPAddress.Parse("2001:db8::7")], openRouter.Resolve);
+
+        var limits = config.Limits;
+        Assert.Equal(8L * 1024 * 1024, limits.MaxRequestBytes);
+        Assert.Equal(1024L * 1024 * 1024, limits.MaxResponseBytes);
+        Assert.Equal(TimeSpan.FromSeconds(300), limits.Timeout);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), limits.ConnectTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(90), limits.StreamIdle);
+        Assert.Equal(TimeSpan.FromSeconds(7200), limits.StreamMax);
+        Assert.Equal(16, limits.MaxConcurrentRequests);
+        Assert.Equal(TimeSpan.FromSeconds(45), limits.ShutdownGrace);
+        Assert.Equal(LogMode.Debug, config.Logging.Mode);
+
+        Assert.Equal(2, config.Clients.Length);
+        Assert.Equal("sandbox-1", config.Clients[0].Name);
+        Assert.Equal(Convert.FromHexString("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"), config.Clients[0].TokenSha256);
+        Assert.Equal(["anthropic"], config.Clients[0].Providers);
+        Assert.Equal("sandbox-2", config.Clients[1].Name);
+        Assert.Equal(Convert.FromHexString("60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752"), config.Clients[1].TokenSha256);
+        Assert.Empty(config.Clients[1].Providers);
+    }
+
+    [Fact]
+    public void LoadFile_SeveralProblems_ReportsEveryOne()
+    {
+        var result = ConfigTestData.LoadFile("multiple-problems.yaml");
+
+        Assert.False(result.IsValid);
+        Assert.Equal(3, result.Errors.Length);
+        Assert.Contains(result.Errors, e => e.Contains("multiple-problems.yaml:4: providers.anthropic.endpoint: must use https", StringComparison.Ordinal));
+        Assert.Contains(result.Errors, e => e.Contains("multiple-problems.yaml:7: limits.max_request_bytes:", StringComparison.Ordinal));
+        Assert.Contains(result.Errors, e => e.Contains("multiple-problems.yaml:9: logging.mode:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void LoadFile_MissingFile_ErrorNamesPath()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"isoproxy-missing-{Guid.NewGuid():N}", "isoproxy.yaml");
+
+        var result = ConfigLoader.LoadFile(path, ConfigTestData.StandardGetEnvironmentVariable);
+
+        Assert.False(result.IsValid);
+        var error = Assert.Single(result.Errors);
+        Assert.Contains(path, error, StringComparison.Ordinal);
+        Assert.Contains("not found", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LoadYaml_Error_NamesSourceLineAndKeyPath()
+    {
+        var yaml = OneProvider.Replace("https://", "http://", StringComparison.Ordinal);
+
+        var result = ConfigLoader.LoadYaml(yaml, "inline.yaml", ConfigTestData.StandardGetEnvironmentVariable);
+
+        var error = Assert.Single(result.Errors);
+        Assert.StartsWith("inline.yaml:3: providers.anthropic.endpoint: must use https", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LoadYaml_OneProviderWithoutDefault_ItIsTheDefault()
+    {
+        var result = ConfigLoader.LoadYaml(OneProvider, "inline.yaml", ConfigTestData.StandardGetEnvironmentVariable);
+
+        Assert.True(result.IsValid, ConfigTestData.Describe(result));
+        Assert.Equal("anthropic", result.Config!.DefaultProvider);
+    }
+
+    [Fact]
+    public void LoadYaml_ListenAbsent_LoopbackPort9000AndDefaults()
+    {
+        var result = ConfigLoader.LoadYaml(OneProvider, "inline.yaml", ConfigTestData.StandardGetEnvironmentVariable);
+
+        var config = result.Config!;
+        Assert.Equal(new IPEndPoint(IPAddress.Loopback, 9000), config.Listen.Tcp);
+        Assert.Null(config.Listen.UnixSocketPath);
+        Assert.Equal(Convert.ToInt32("660", 8), (int)config.Listen.UnixSocketMode);
+        Assert.Equal(LimitsConfig.Defaults, config.Limits);
+        Assert.Equal(LogMode.Metadata, config.Logging.Mode);
+        Assert.Empty(config.Clients);
+        var provider = config.Providers.Single();
+        Assert.Equal(UpstreamAuth.XApiKey, provider.Auth);
+        Assert.Equal(HttpVersion.Version11, provider.HttpVersion);
+    }
+
+    [Fact]
+    public void LoadFile_UnsafeSettings_OneWarningPerSetting()
+    {
+        var result = ConfigTestData.LoadFile("valid/unsafe-settings.yaml");
+
+        Assert.True(result.IsValid, ConfigTestData.Describe(result));
+        Assert.Equal(2, result.Warnings.Length);
+        Assert.Contains(result.Warnings, w => w.Contains("listen.unsafe_allow_non_loopback: is true", StringComparison.Ordinal));
+        Assert.Contains(result.Warnings, w => w.Contains("providers.internal.unsafe_allow_private_addresses: is true", StringComparison.Ordinal));
+        Assert.Equal(IPAddress.Any, result.Config!.Listen.Tcp!.Address);
+    }
+
+    [Fact]
+    public void LoadYaml_DefaultProviderIsBroken_OnlyTheProviderErrorIsReported()
+    {
+        // default_provider and clients are checked against declared names, so one broken
+        // provider does not produce follow-up errors elsewhere.
+        var yaml = """
+            default_provider: anthropic
+            providers:
+              anthropic:
+                endpoint: http://api.anthropic.com
+                api_key_env: ANTHROPIC_API_KEY
+            clients:
+              - name: sandbox-1
+                token_sha256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+                providers: [anthropic]
+            """;
+
+        var result = ConfigLoader.LoadYaml(yaml, "inline.yaml", ConfigTestData.StandardGetEnvironmentVariable);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Contains("providers.anthropic.endpoint: must use https", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void LoadYaml_EndpointWithBasePathAndTrailingSlash_StoredWithoutSlash()
+    {
+        var yaml = OneProvider.Replace("https://api.anthropic.com", "https://example.com:8443/api/anthropic/", StringComparison.Ordinal);
+
+        var result = ConfigLoader.LoadYaml(yaml, "inline.yaml", ConfigTestData.StandardGetEnvironmentVariable);
+
+        Assert.True(result.IsValid, ConfigTestData.Describe(result));
+        var endpoint = result.Config!.Providers.Single().Endpoint;
+        Assert.Equal("https://example.com:8443/api/anthropic", endpoint.OriginalString);
+        Assert.Equal("/api/anthropic", endpoint.AbsolutePath);
+    }
+}
