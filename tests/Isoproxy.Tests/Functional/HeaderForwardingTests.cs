@@ -1,0 +1,134 @@
+using System.Text;
+using Isoproxy.Configuration;
+using Isoproxy.FakeUpstream;
+using Isoproxy.Tests.Infrastructure;
+using Xunit;
+
+namespace Isoproxy.Tests.Functional;
+
+/// <summary>Which headers cross the proxy, checked on the wire at both ends.</summary>
+public sealed class HeaderForwardingTests
+{
+    private const string Body = """{"model":"claude-x","max_tokens":1,"messages":[]}""";
+
+    /// <summary>What Claude Code sends, plus hop-by-hop headers and every client credential form.</summary>
+    private static string ClaudeCodeLikeRequest(string target) =>
+        $"POST {target} HTTP/1.1\r\n" +
+        "Host: 127.0.0.1:9000\r\n" +
+        "anthropic-version: 2023-06-01\r\n" +
+        "anthropic-beta: claude-code-20250219,interleaved-thinking-2025-05-14,context-management-2025-06-27,some-flag-from-the-future-2027-01-01\r\n" +
+        "anthropic-dangerous-direct-browser-access: true\r\n" +
+        "x-app: cli\r\n" +
+        "x-claude-code-session-id: 3f1c7a52-session\r\n" +
+        "x-stainless-timeout: 600\r\n" +
+        "x-stainless-retry-count: 0\r\n" +
+        "User-Agent: claude-cli/2.1.330 (external, cli)\r\n" +
+        "accept-encoding: gzip, deflate, br, zstd\r\n" +
+        "X-Unknown-Header: Keep Me Exactly\r\n" +
+        "x-api-key: client-placeholder-key\r\n" +
+        "Authorization: Bearer client-placeholder-token\r\n" +
+        "Proxy-Authorization: Basic Zm9vOmJhcg==\r\n" +
+        "Cookie: session=client-cookie\r\n" +
+        "Keep-Alive: timeout=5\r\n" +
+        "TE: trailers\r\n" +
+        "Connection: close, TE\r\n" +
+        "Content-Type: application/json\r\n" +
+        $"Content-Length: {Encoding.UTF8.GetByteCount(Body)}\r\n" +
+        "\r\n" +
+        Body;
+
+    [Fact]
+    public async Task RequestHeaders_ForwardedExceptHopByHopAndCredentials_KeyInjected()
+    {
+        await using var env = await ProxyTestEnvironment.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
+        env.Upstream.Enqueue(FakeResponse.Json(200, "{}"));
+
+        var response = await RawHttp.SendAsync(env.Proxy.TcpEndPoint!, ClaudeCodeLikeRequest("/v1/messages?beta=true"), cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(200, RawHttp.StatusOf(response));
+        var upstream = Assert.Single(env.Upstream.Requests);
+        Assert.Equal("/v1/messages", upstream.Path);
+        Assert.Equal("?beta=true", upstream.QueryString);
+
+        var expected = new SortedDictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["host"] = $"localhost:{env.Upstream.Port}",
+            ["anthropic-version"] = "2023-06-01",
+            ["anthropic-beta"] = "claude-code-20250219,interleaved-thinking-2025-05-14,context-management-2025-06-27,some-flag-from-the-future-2027-01-01",
+            ["anthropic-dangerous-direct-browser-access"] = "true",
+            ["x-app"] = "cli",
+            ["x-claude-code-session-id"] = "3f1c7a52-session",
+            ["x-stainless-timeout"] = "600",
+            ["x-stainless-retry-count"] = "0",
+            ["user-agent"] = "claude-cli/2.1.330 (external, cli)",
+            ["accept-encoding"] = "gzip, deflate, br, zstd",
+            ["x-unknown-header"] = "Keep Me Exactly",
+            ["content-type"] = "application/json",
+            ["content-length"] = Encoding.UTF8.GetByteCount(Body).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            // The only credential upstream: the provider's, injected by the proxy.
+            ["x-api-key"] = ProxyTestEnvironment.UpstreamKey,
+        };
+        var actual = new SortedDictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in upstream.Headers)
+        {
+            actual[name] = value;
+        }
+        // Exactly these: nothing dropped, nothing added (no X-Forwarded-*, traceparent, Via, cookies).
+        Assert.Equal(expected, actual);
+        Assert.Equal(Hashing.Sha256(Encoding.UTF8.GetBytes(Body)), upstream.BodySha256);
+    }
+
+    [Fact]
+    public async Task BearerAuthProvider_KeySentAsBearer_ClientCredentialsNeverForwarded()
+    {
+        await using var env = await ProxyTestEnvironment.StartAsync(
+            config => config with { Providers = [config.Providers[0] with { Auth = UpstreamAuth.Bearer }] },
+            cancellationToken: TestContext.Current.CancellationToken);
+        env.Upstream.Enqueue(FakeResponse.Json(200, "{}"));
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/messages") { Content = new StringContent(Body) };
+        // The newest SDKs send Bearer, older ones and Claude Code x-api-key: send both.
+        request.Headers.TryAddWithoutValidation("authorization", "Bearer client-token-must-not-leak");
+        request.Headers.TryAddWithoutValidation("x-api-key", "client-key-must-not-leak");
+        using var response = await env.Client.SendAsync(request, TestContext.Current.CancellationToken);
+
+        Assert.Equal(200, (int)response.StatusCode);
+        var upstream = Assert.Single(env.Upstream.Requests);
+        Assert.Equal($"Bearer {ProxyTestEnvironment.UpstreamKey}", upstream.GetHeader("authorization"));
+        Assert.False(upstream.HasHeader("x-api-key"));
+        Assert.DoesNotContain(upstream.Headers, h => h.Value.Contains("must-not-leak", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    // The query string is forwarded verbatim, whatever it holds.
+    [InlineData("?beta=true")]
+    [InlineData("?limit=1000")]
+    [InlineData("?beta=true&x=%2F%20a+b&empty=&flag")]
+    [InlineData("")]
+    public async Task QueryString_ForwardedVerbatim(string query)
+    {
+        await using var env = await ProxyTestEnvironment.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
+        env.Upstream.Enqueue(FakeResponse.Json(200, "{}"));
+
+        var request = $"GET /v1/models{query} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+        var response = await RawHttp.SendAsync(env.Proxy.TcpEndPoint!, request, cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(200, RawHttp.StatusOf(response));
+        Assert.Equal(query, Assert.Single(env.Upstream.Requests).QueryString);
+    }
+
+    [Fact]
+    public async Task ResponseHeaders_AddNothingOfTheProxysOwn()
+    {
+        await using var env = await ProxyTestEnvironment.StartAsync(cancellationToken: TestContext.Current.CancellationToken);
+        env.Upstream.Enqueue(FakeResponse.Json(200, "{}", ("request-id", "req_1")));
+
+        using var response = await env.Client.PostAsync("/v1/messages", new StringContent(Body), TestContext.Current.CancellationToken);
+
+        Assert.False(response.Headers.Contains("x-isoproxy-error"));
+        Assert.False(response.Headers.Contains("via"));
+        // Kestrel's Server header is off; the upstream's own is relayed if it sent one.
+        var upstreamServer = response.Headers.Server.ToString();
+        Assert.DoesNotContain("isoproxy", upstreamServer, StringComparison.OrdinalIgnoreCase);
+    }
+}
