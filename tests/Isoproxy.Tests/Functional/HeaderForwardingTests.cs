@@ -74,9 +74,12 @@ public sealed class HeaderForwardingTests
             actual[name] = value;
         }
         // Exactly these: nothing dropped, nothing added (no X-Forwarded-*, traceparent, Via, cookies).
-        Assert.Equal(expected, actual);
+        Assert.Equal(Render(expected), Render(actual));
         Assert.Equal(Hashing.Sha256(Encoding.UTF8.GetBytes(Body)), upstream.BodySha256);
     }
+
+    private static string Render(SortedDictionary<string, string> headers) =>
+        string.Join("\n", headers.Select(h => $"{h.Key.ToLowerInvariant()}: {h.Value}"));
 
     [Fact]
     public async Task BearerAuthProvider_KeySentAsBearer_ClientCredentialsNeverForwarded()
