@@ -60,7 +60,7 @@ public static class IsoproxyCli
         {
             return ExitCodes.InvalidConfiguration;
         }
-        output.RequestLog.Write(EffectiveConfigWriter.Render(result.Config!));
+        output.RequestLog.Write(EffectiveConfigWriter.Render(result.Config!).TrimEnd('\n') + "\n");
         output.Diagnostics.WriteLine($"isoproxy: {source}: configuration is valid");
         return ExitCodes.Success;
     }
