@@ -150,6 +150,9 @@ public sealed class ProxyServer : IAsyncDisposable
         logging.SetMinimumLevel(mode == LogMode.Debug ? LogLevel.Information : LogLevel.Warning);
         // The forwarder's per-request errors are already in the request log line.
         logging.AddFilter("Yarp", LogLevel.None);
+        // ASP.NET's own per-request lines would repeat the request log with full URLs (queries included).
+        logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        logging.AddFilter("Microsoft.AspNetCore.Routing", LogLevel.Warning);
         logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel.Connections", LogLevel.Warning);
     }
 

@@ -43,6 +43,24 @@ public sealed class ProxyTestEnvironment : IAsyncDisposable
     /// <summary>Everything the proxy wrote to its request log so far.</summary>
     public string RequestLog => _output.RequestLogText;
 
+    /// <summary>
+    /// The request log once it holds <paramref name="count"/> lines: the proxy writes a request's
+    /// line after the client may already have the whole response.
+    /// </summary>
+    public async Task<string[]> WaitForLogLinesAsync(int count, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(5));
+        while (true)
+        {
+            var lines = RequestLog.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            if (lines.Length >= count || DateTime.UtcNow > deadline)
+            {
+                return lines;
+            }
+            await Task.Delay(10);
+        }
+    }
+
     /// <summary>Everything the proxy wrote to its diagnostics so far.</summary>
     public string Diagnostics => _output.DiagnosticsText;
 
