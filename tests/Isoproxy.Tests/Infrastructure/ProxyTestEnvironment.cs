@@ -27,7 +27,7 @@ public sealed class ProxyTestEnvironment : IAsyncDisposable
         Proxy = proxy;
         _output = output;
         _tempDirectory = tempDirectory;
-        Client = new HttpClient(new SocketsHttpHandler { UseProxy = false, AutomaticDecompression = DecompressionMethods.None })
+        Client = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, UseCookies = false, AutomaticDecompression = DecompressionMethods.None })
         {
             BaseAddress = proxy.TcpBaseUri,
             Timeout = TimeSpan.FromSeconds(30),
