@@ -64,6 +64,11 @@ public static class EffectiveConfigWriter
         yaml.Append(CultureInfo.InvariantCulture, $"  stream_max_seconds: {Seconds(limits.StreamMax)}\n");
         yaml.Append(CultureInfo.InvariantCulture, $"  max_concurrent_requests: {limits.MaxConcurrentRequests}\n");
         yaml.Append(CultureInfo.InvariantCulture, $"  shutdown_grace_seconds: {Seconds(limits.ShutdownGrace)}\n");
+        yaml.Append(CultureInfo.InvariantCulture, $"  client_header_timeout_seconds: {Seconds(limits.ClientHeaderTimeout)}\n");
+        yaml.Append(CultureInfo.InvariantCulture, $"  client_keepalive_seconds: {Seconds(limits.ClientKeepAlive)}\n");
+        yaml.Append(CultureInfo.InvariantCulture, $"  client_min_body_bytes_per_second: {limits.ClientMinBodyBytesPerSecond}\n");
+        yaml.Append(CultureInfo.InvariantCulture, $"  max_request_header_bytes: {SizeParser.Format(limits.MaxRequestHeaderBytes)}\n");
+        yaml.Append(CultureInfo.InvariantCulture, $"  max_request_headers: {limits.MaxRequestHeaders}\n");
     }
 
     private static void WriteClients(StringBuilder yaml, ProxyConfig config)

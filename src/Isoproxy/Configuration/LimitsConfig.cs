@@ -9,6 +9,11 @@ namespace Isoproxy.Configuration;
 /// <param name="StreamMax">Longest total duration of one streamed (SSE) response.</param>
 /// <param name="MaxConcurrentRequests">Requests in flight at once; the next is refused at once.</param>
 /// <param name="ShutdownGrace">On SIGTERM/SIGINT, how long in-flight requests may go on before streams are ended.</param>
+/// <param name="ClientHeaderTimeout">How long a client may take to send its request line and headers.</param>
+/// <param name="ClientKeepAlive">How long an idle client connection is kept open for the next request.</param>
+/// <param name="ClientMinBodyBytesPerSecond">Slowest request body a client may send, after a 5 s grace period.</param>
+/// <param name="MaxRequestHeaderBytes">Largest total size of a request's headers.</param>
+/// <param name="MaxRequestHeaders">Most header fields in one request.</param>
 public sealed record LimitsConfig(
     long MaxRequestBytes,
     long MaxResponseBytes,
@@ -17,7 +22,12 @@ public sealed record LimitsConfig(
     TimeSpan StreamIdle,
     TimeSpan StreamMax,
     int MaxConcurrentRequests,
-    TimeSpan ShutdownGrace)
+    TimeSpan ShutdownGrace,
+    TimeSpan ClientHeaderTimeout,
+    TimeSpan ClientKeepAlive,
+    int ClientMinBodyBytesPerSecond,
+    int MaxRequestHeaderBytes,
+    int MaxRequestHeaders)
 {
     /// <summary>The value used for every key that the configuration leaves unset.</summary>
     public static LimitsConfig Defaults { get; } = new(
@@ -40,5 +50,17 @@ public sealed record LimitsConfig(
         // Claude Code bursts ~25 parallel count_tokens requests; sub-agents add streams.
         MaxConcurrentRequests: 64,
         // Below systemd's default 90 s stop timeout, so the proxy ends its streams itself.
-        ShutdownGrace: TimeSpan.FromSeconds(30));
+        ShutdownGrace: TimeSpan.FromSeconds(30),
+        // A local client sends its headers at once; a slow-loris one is dropped after this.
+        ClientHeaderTimeout: TimeSpan.FromSeconds(10),
+        // Longer than any client keeps an idle connection (Node's agent 5 s, undici 4 s, .NET 60 s),
+        // so the client, not the proxy, closes it: a proxy closing just as the client reuses the
+        // connection would fail that request.
+        ClientKeepAlive: TimeSpan.FromSeconds(130),
+        // Kestrel's own default: a local client sends far faster; a trickling one is dropped.
+        ClientMinBodyBytesPerSecond: 240,
+        // Claude Code's headers (many anthropic-beta flags, x-stainless-*) take 2-3 KB.
+        MaxRequestHeaderBytes: 32 * 1024,
+        // Claude Code sends about 25 header fields.
+        MaxRequestHeaders: 100);
 }

@@ -16,6 +16,8 @@ internal static class LimitsParser
     [
         "max_request_bytes", "max_response_bytes", "timeout_seconds", "connect_timeout_seconds",
         "stream_idle_seconds", "stream_max_seconds", "max_concurrent_requests", "shutdown_grace_seconds",
+        "client_header_timeout_seconds", "client_keepalive_seconds", "client_min_body_bytes_per_second",
+        "max_request_header_bytes", "max_request_headers",
     ];
 
     public static LimitsConfig Parse(MappingReader root)
@@ -34,7 +36,12 @@ internal static class LimitsParser
             StreamIdle: Seconds(limits, "stream_idle_seconds") ?? defaults.StreamIdle,
             StreamMax: Seconds(limits, "stream_max_seconds") ?? defaults.StreamMax,
             MaxConcurrentRequests: PositiveInteger(limits, "max_concurrent_requests") ?? defaults.MaxConcurrentRequests,
-            ShutdownGrace: Seconds(limits, "shutdown_grace_seconds") ?? defaults.ShutdownGrace);
+            ShutdownGrace: Seconds(limits, "shutdown_grace_seconds") ?? defaults.ShutdownGrace,
+            ClientHeaderTimeout: Seconds(limits, "client_header_timeout_seconds") ?? defaults.ClientHeaderTimeout,
+            ClientKeepAlive: Seconds(limits, "client_keepalive_seconds") ?? defaults.ClientKeepAlive,
+            ClientMinBodyBytesPerSecond: PositiveInteger(limits, "client_min_body_bytes_per_second") ?? defaults.ClientMinBodyBytesPerSecond,
+            MaxRequestHeaderBytes: IntSize(limits, "max_request_header_bytes") ?? defaults.MaxRequestHeaderBytes,
+            MaxRequestHeaders: PositiveInteger(limits, "max_request_headers") ?? defaults.MaxRequestHeaders);
     }
 
     private static long? Size(MappingReader limits, string key)
@@ -50,6 +57,22 @@ internal static class LimitsParser
             return null;
         }
         return bytes;
+    }
+
+    /// <summary>A size the server holds in an int (Kestrel's header limits).</summary>
+    private static int? IntSize(MappingReader limits, string key)
+    {
+        var text = limits.Scalar(key)?.Value;
+        if (text is null)
+        {
+            return null;
+        }
+        if (!SizeParser.TryParse(text, out var bytes) || bytes > int.MaxValue)
+        {
+            limits.Error(key, string.Create(CultureInfo.InvariantCulture, $"must be a positive size of at most {int.MaxValue} bytes: bytes (32768) or a number with B, KB, MB or GB (32KB)"));
+            return null;
+        }
+        return (int)bytes;
     }
 
     private static TimeSpan? Seconds(MappingReader limits, string key)

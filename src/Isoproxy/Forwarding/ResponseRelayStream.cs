@@ -39,6 +39,7 @@ public sealed class ResponseRelayStream : Stream
     private readonly CancellationToken _shutdownGraceExpired;
     private readonly Action<RelayOutcome> _onOutcome;
     private readonly SseBoundaryScanner _scanner = new();
+    private readonly Action<int> _onBoundary;
 
     // Bytes received but not yet handed to the client: [released part | held part].
     private byte[] _pending = ArrayPool<byte>.Shared.Rent(MaxHeldEventBytes + ReadBufferBytes);
@@ -53,12 +54,21 @@ public sealed class ResponseRelayStream : Stream
     private bool _upstreamEnded;
     private long _relayedBytes;
 
+    // One timer for every read, reset between reads: a stream of tiny events makes no garbage per event.
+    private CancellationTokenSource? _readTimer;
+    private CancellationToken _readTimerClientToken;
+
+    // Where the piece being scanned starts in _pending, and where the byte budget ends.
+    private int _scanOffset;
+    private long _scanBudgetEnd;
+
     public ResponseRelayStream(Stream upstream, RelayLimits limits, CancellationToken shutdownGraceExpired, Action<RelayOutcome> onOutcome)
     {
         _upstream = upstream;
         _limits = limits;
         _shutdownGraceExpired = shutdownGraceExpired;
         _onOutcome = onOutcome;
+        _onBoundary = OnBoundary;
     }
 
     /// <summary>Body bytes handed to the client so far (the error event excluded).</summary>
@@ -110,29 +120,27 @@ public sealed class ResponseRelayStream : Stream
     {
         CompactPending();
 
-        int read;
-        using (var timer = CancellationTokenSource.CreateLinkedTokenSource(clientToken, _shutdownGraceExpired))
+        var timer = ReadTimer(clientToken);
+        var (wait, bound) = NextWait();
+        if (wait <= TimeSpan.Zero)
         {
-            var (wait, bound) = NextWait();
-            if (wait <= TimeSpan.Zero)
-            {
-                Breach(bound);
-                return;
-            }
-            if (wait != Timeout.InfiniteTimeSpan)
-            {
-                timer.CancelAfter(wait > MaxTimerWait ? MaxTimerWait : wait);
-            }
+            Breach(bound);
+            return;
+        }
+        if (wait != Timeout.InfiniteTimeSpan)
+        {
+            timer.CancelAfter(wait > MaxTimerWait ? MaxTimerWait : wait);
+        }
 
-            try
-            {
-                read = await _upstream.ReadAsync(_pending.AsMemory(_pendingEnd, ReadBufferBytes), timer.Token);
-            }
-            catch (OperationCanceledException) when (!clientToken.IsCancellationRequested)
-            {
-                Breach(_shutdownGraceExpired.IsCancellationRequested ? RelayOutcome.ShutdownGraceExpired : bound);
-                return;
-            }
+        int read;
+        try
+        {
+            read = await _upstream.ReadAsync(_pending.AsMemory(_pendingEnd, ReadBufferBytes), timer.Token);
+        }
+        catch (OperationCanceledException) when (!clientToken.IsCancellationRequested)
+        {
+            Breach(_shutdownGraceExpired.IsCancellationRequested ? RelayOutcome.ShutdownGraceExpired : bound);
+            return;
         }
 
         if (read == 0)
@@ -143,19 +151,33 @@ public sealed class ResponseRelayStream : Stream
 
         if (_limits.IsEventStream)
         {
-            var offset = _pendingEnd;
-            var budgetEnd = _pendingStart + (_limits.MaxBytes - _relayedBytes);
-            _scanner.Scan(_pending.AsSpan(_pendingEnd, read), end =>
-            {
-                _lastBoundary = offset + end;
-                if (_lastBoundary <= budgetEnd)
-                {
-                    _lastBoundaryWithinBudget = _lastBoundary;
-                }
-            });
+            _scanOffset = _pendingEnd;
+            _scanBudgetEnd = _pendingStart + (_limits.MaxBytes - _relayedBytes);
+            _scanner.Scan(_pending.AsSpan(_pendingEnd, read), _onBoundary);
         }
         _pendingEnd += read;
         Release();
+    }
+
+    private void OnBoundary(int end)
+    {
+        _lastBoundary = _scanOffset + end;
+        if (_lastBoundary <= _scanBudgetEnd)
+        {
+            _lastBoundaryWithinBudget = _lastBoundary;
+        }
+    }
+
+    /// <summary>The read timer, linked to the client and the shutdown grace, disarmed and ready for the next read.</summary>
+    private CancellationTokenSource ReadTimer(CancellationToken clientToken)
+    {
+        if (_readTimer is null || _readTimerClientToken != clientToken || !_readTimer.TryReset())
+        {
+            _readTimer?.Dispose();
+            _readTimer = CancellationTokenSource.CreateLinkedTokenSource(clientToken, _shutdownGraceExpired);
+            _readTimerClientToken = clientToken;
+        }
+        return _readTimer;
     }
 
     /// <summary>How long the next read may wait, and which bound ends it.</summary>
@@ -288,6 +310,7 @@ public sealed class ResponseRelayStream : Stream
         if (disposing)
         {
             _upstream.Dispose();
+            _readTimer?.Dispose();
             var pending = _pending;
             _pending = [];
             if (pending.Length > 0)

@@ -34,8 +34,9 @@ public sealed class SseBoundaryScanner
             {
                 if (_lineIsEmpty)
                 {
-                    // A CR here may still be followed by an LF; the event is complete either way.
-                    onBoundary(i + 1);
+                    // A CR may still be followed by an LF; the event is complete either way, but
+                    // an LF already here belongs to it, so that what follows starts a fresh line.
+                    onBoundary(b == (byte)'\r' && i + 1 < data.Length && data[i + 1] == (byte)'\n' ? i + 2 : i + 1);
                 }
                 _lineIsEmpty = true;
             }

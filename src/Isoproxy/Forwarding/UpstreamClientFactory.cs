@@ -30,6 +30,9 @@ public static class UpstreamClientFactory
             PooledConnectionLifetime = TimeSpan.FromMinutes(10),
             EnableMultipleHttp2Connections = true,
             MaxResponseHeadersLength = 64,
+            // A response the proxy stops relaying (a bound crossed, the client gone) is closed, never
+            // drained for connection reuse: draining would keep the upstream generating and billing.
+            MaxResponseDrainSize = 0,
             SslOptions = new SslClientAuthenticationOptions
             {
                 RemoteCertificateValidationCallback = provider.CaFile is null ? null : CreatePinnedCaValidator(provider.CaFile),

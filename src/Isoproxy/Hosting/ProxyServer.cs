@@ -124,13 +124,13 @@ public sealed class ProxyServer : IAsyncDisposable
         var limits = kestrel.Limits;
         // A declared or counted body past this fails before the upstream receives it whole.
         limits.MaxRequestBodySize = config.Limits.MaxRequestBytes;
-        limits.MaxRequestHeadersTotalSize = 32 * 1024;
-        limits.MaxRequestHeaderCount = 100;
+        limits.MaxRequestHeadersTotalSize = config.Limits.MaxRequestHeaderBytes;
+        limits.MaxRequestHeaderCount = config.Limits.MaxRequestHeaders;
         limits.MaxRequestLineSize = 8 * 1024;
         // A slow-loris client is dropped: headers must arrive promptly, bodies at a minimum rate.
-        limits.RequestHeadersTimeout = TimeSpan.FromSeconds(10);
-        limits.MinRequestBodyDataRate = new MinDataRate(bytesPerSecond: 240, gracePeriod: TimeSpan.FromSeconds(5));
-        limits.KeepAliveTimeout = TimeSpan.FromSeconds(130);
+        limits.RequestHeadersTimeout = config.Limits.ClientHeaderTimeout;
+        limits.MinRequestBodyDataRate = new MinDataRate(bytesPerSecond: config.Limits.ClientMinBodyBytesPerSecond, gracePeriod: TimeSpan.FromSeconds(5));
+        limits.KeepAliveTimeout = config.Limits.ClientKeepAlive;
 
         if (config.Listen.Tcp is IPEndPoint endPoint)
         {

@@ -81,6 +81,11 @@ public sealed class ConfigLoaderTests
         Assert.Equal(TimeSpan.FromSeconds(7200), limits.StreamMax);
         Assert.Equal(16, limits.MaxConcurrentRequests);
         Assert.Equal(TimeSpan.FromSeconds(45), limits.ShutdownGrace);
+        Assert.Equal(TimeSpan.FromSeconds(5), limits.ClientHeaderTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(75), limits.ClientKeepAlive);
+        Assert.Equal(1000, limits.ClientMinBodyBytesPerSecond);
+        Assert.Equal(64 * 1024, limits.MaxRequestHeaderBytes);
+        Assert.Equal(200, limits.MaxRequestHeaders);
         Assert.Equal(LogMode.Debug, config.Logging.Mode);
 
         Assert.Equal(2, config.Clients.Length);

@@ -42,6 +42,11 @@ public sealed class EffectiveConfigWriterTests
               stream_max_seconds: 3600
               max_concurrent_requests: 64
               shutdown_grace_seconds: 30
+              client_header_timeout_seconds: 10
+              client_keepalive_seconds: 130
+              client_min_body_bytes_per_second: 240
+              max_request_header_bytes: 32KB
+              max_request_headers: 100
             logging:
               mode: metadata
             clients: []  # none configured: no client token is required

@@ -1,0 +1,227 @@
+using System.Text;
+using Isoproxy.Forwarding;
+using Isoproxy.Tests.Faults;
+using Xunit;
+
+namespace Isoproxy.Tests.Forwarding;
+
+/// <summary>
+/// The relay alone, against a scripted upstream: what the client receives for every way a body
+/// can arrive and cross a bound. <c>&lt;ERROR&gt;</c> in an expectation stands for the SSE error event.
+/// </summary>
+public sealed class ResponseRelayStreamTests
+{
+    private const string ErrorMarker = "<ERROR>";
+    private static readonly TimeSpan NoIdle = Timeout.InfiniteTimeSpan;
+
+    /// <summary>Pieces as the upstream delivers them, SSE or not, max_response_bytes, what the client gets (null: the relay fails), and the outcome.</summary>
+    public static TheoryData<string[], bool, long, string?, RelayOutcome> Cases => new()
+    {
+        // Two whole events under the limit: relayed unchanged.
+        { ["data: 1\n\n", "data: 2\n\n"], true, 100, "data: 1\n\ndata: 2\n\n", RelayOutcome.Completed },
+        // An event split inside a line and between its line ends: unchanged.
+        { ["event: a\nda", "ta: 1\n", "\n"], true, 100, "event: a\ndata: 1\n\n", RelayOutcome.Completed },
+        // CRLF framing: unchanged.
+        { ["data: 1\r\n\r\n", "data: 2\r\n\r\n"], true, 100, "data: 1\r\n\r\ndata: 2\r\n\r\n", RelayOutcome.Completed },
+        // The limit falls exactly on an event boundary: that event still goes out, then the error.
+        { ["data: 1\n\n", "data: 2\n\n"], true, 9, "data: 1\n\n" + ErrorMarker, RelayOutcome.ResponseTooLarge },
+        // One byte short of the first boundary: only the error event.
+        { ["data: 1\n\n", "data: 2\n\n"], true, 8, ErrorMarker, RelayOutcome.ResponseTooLarge },
+        // Both events in one read, the limit between them: the first, then the error.
+        { ["data: 1\n\ndata: 2\n\n"], true, 12, "data: 1\n\n" + ErrorMarker, RelayOutcome.ResponseTooLarge },
+        // CRLF framing crossing the limit: the error event starts on a fresh line.
+        { ["data: 1\r\n\r\n", "data: 2\r\n\r\n"], true, 15, "data: 1\r\n\r\n" + ErrorMarker, RelayOutcome.ResponseTooLarge },
+        // A trailing partial event at the upstream's end, within the limit: relayed as is.
+        { ["data: 1\n\ndata: 2"], true, 100, "data: 1\n\ndata: 2", RelayOutcome.Completed },
+        // A trailing partial event at the end that crosses the limit: whole events, then the error.
+        { ["data: 1\n\ndata: 2"], true, 12, "data: 1\n\n" + ErrorMarker, RelayOutcome.ResponseTooLarge },
+        // A non-SSE body under the limit: unchanged.
+        { ["{\"a\":", "1}"], false, 100, "{\"a\":1}", RelayOutcome.Completed },
+        // A non-SSE body exactly at the limit: unchanged.
+        { ["{\"a\":", "1}"], false, 7, "{\"a\":1}", RelayOutcome.Completed },
+        // A non-SSE body one byte over: the relay fails so the client connection is aborted.
+        { ["{\"a\":", "1}"], false, 6, null, RelayOutcome.ResponseTooLarge },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Read_ScriptedUpstream_ClientGetsExpectedBytes(string[] pieces, bool isEventStream, long maxBytes, string? expected, RelayOutcome expectedOutcome)
+    {
+        var upstream = new ScriptedUpstreamStream([.. pieces.Select(Encoding.UTF8.GetBytes)]);
+        var outcome = RelayOutcome.Pending;
+        var limits = new RelayLimits(maxBytes, isEventStream, NoIdle, Environment.TickCount64 + 60_000, "timeout_seconds");
+        using var relay = new ResponseRelayStream(upstream, limits, CancellationToken.None, o => outcome = o);
+
+        var (received, failure) = await ReadAllAsync(relay);
+
+        Assert.Equal(expectedOutcome, outcome);
+        if (expected is null)
+        {
+            var bound = Assert.IsType<ResponseBoundExceededException>(failure);
+            Assert.Equal(expectedOutcome, bound.Outcome);
+            Assert.True(received.Length <= maxBytes);
+        }
+        else
+        {
+            Assert.Null(failure);
+            AssertReceived(expected, received);
+        }
+        Assert.Equal(outcome != RelayOutcome.Completed, upstream.Disposed);
+    }
+
+    [Fact]
+    public async Task Read_EventLargerThanHeldBufferUnderLimit_RelayedUnchanged()
+    {
+        var big = "data: " + new string('x', ResponseRelayStream.MaxHeldEventBytes + 36 * 1024) + "\n\n";
+        var upstream = new ScriptedUpstreamStream([.. Chunk(Encoding.UTF8.GetBytes(big + "data: 2\n\n"), 5000)]);
+        var outcome = RelayOutcome.Pending;
+        using var relay = new ResponseRelayStream(upstream, Limits(1024 * 1024, isEventStream: true), CancellationToken.None, o => outcome = o);
+
+        var (received, failure) = await ReadAllAsync(relay);
+
+        Assert.Null(failure);
+        Assert.Equal(big + "data: 2\n\n", Encoding.UTF8.GetString(received));
+        Assert.Equal(RelayOutcome.Completed, outcome);
+    }
+
+    [Fact]
+    public async Task Read_EventLargerThanHeldBufferCrossesLimit_RelayFails()
+    {
+        // Part of this event has already gone out: no well-formed error event can follow, so the relay fails.
+        var big = "data: " + new string('x', ResponseRelayStream.MaxHeldEventBytes * 2) + "\n\n";
+        var upstream = new ScriptedUpstreamStream([.. Chunk(Encoding.UTF8.GetBytes(big), 5000)]);
+        var outcome = RelayOutcome.Pending;
+        const int limit = 100 * 1024;
+        using var relay = new ResponseRelayStream(upstream, Limits(limit, isEventStream: true), CancellationToken.None, o => outcome = o);
+
+        var (received, failure) = await ReadAllAsync(relay);
+
+        Assert.IsType<ResponseBoundExceededException>(failure);
+        Assert.Equal(RelayOutcome.ResponseTooLarge, outcome);
+        Assert.InRange(received.Length, ResponseRelayStream.MaxHeldEventBytes, limit);
+        Assert.DoesNotContain("event: error", Encoding.UTF8.GetString(received), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Read_StreamSilentPastIdle_EventsThenErrorEvent()
+    {
+        var upstream = new ScriptedUpstreamStream([Encoding.UTF8.GetBytes("data: 1\n\n")], hangAtEnd: true);
+        var outcome = RelayOutcome.Pending;
+        var limits = new RelayLimits(1000, IsEventStream: true, TimeSpan.FromMilliseconds(100), Environment.TickCount64 + 60_000, "stream_max_seconds");
+        using var relay = new ResponseRelayStream(upstream, limits, CancellationToken.None, o => outcome = o);
+
+        var (received, failure) = await ReadAllAsync(relay);
+
+        Assert.Null(failure);
+        AssertReceived("data: 1\n\n" + ErrorMarker, received, "stream_idle_seconds");
+        Assert.Equal(RelayOutcome.StreamIdleTimeout, outcome);
+        Assert.True(upstream.Disposed);
+    }
+
+    [Fact]
+    public async Task Read_StreamPastDeadline_EventsThenErrorEvent()
+    {
+        var upstream = new ScriptedUpstreamStream([Encoding.UTF8.GetBytes("data: 1\n\n")], hangAtEnd: true);
+        var outcome = RelayOutcome.Pending;
+        var limits = new RelayLimits(1000, IsEventStream: true, NoIdle, Environment.TickCount64 + 150, "stream_max_seconds");
+        using var relay = new ResponseRelayStream(upstream, limits, CancellationToken.None, o => outcome = o);
+
+        var (received, _) = await ReadAllAsync(relay);
+
+        AssertReceived("data: 1\n\n" + ErrorMarker, received, "stream_max_seconds");
+        Assert.Equal(RelayOutcome.StreamMaxDuration, outcome);
+    }
+
+    [Fact]
+    public async Task Read_NonStreamingBodyPastDeadline_RelayFails()
+    {
+        var upstream = new ScriptedUpstreamStream([Encoding.UTF8.GetBytes("{\"a\":")], hangAtEnd: true);
+        var outcome = RelayOutcome.Pending;
+        var limits = new RelayLimits(1000, IsEventStream: false, NoIdle, Environment.TickCount64 + 150, "timeout_seconds");
+        using var relay = new ResponseRelayStream(upstream, limits, CancellationToken.None, o => outcome = o);
+
+        var (_, failure) = await ReadAllAsync(relay);
+
+        Assert.Equal(RelayOutcome.BodyTimeout, Assert.IsType<ResponseBoundExceededException>(failure).Outcome);
+        Assert.Equal(RelayOutcome.BodyTimeout, outcome);
+        Assert.True(upstream.Disposed);
+    }
+
+    [Fact]
+    public async Task Read_ShutdownGraceExpires_EventsThenErrorEvent()
+    {
+        var upstream = new ScriptedUpstreamStream([Encoding.UTF8.GetBytes("data: 1\n\n")], hangAtEnd: true);
+        var outcome = RelayOutcome.Pending;
+        using var grace = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
+        using var relay = new ResponseRelayStream(upstream, Limits(1000, isEventStream: true), grace.Token, o => outcome = o);
+
+        var (received, _) = await ReadAllAsync(relay);
+
+        AssertReceived("data: 1\n\n" + ErrorMarker, received, "shutting down");
+        Assert.Equal(RelayOutcome.ShutdownGraceExpired, outcome);
+    }
+
+    [Fact]
+    public async Task Read_ClientGone_CancellationPropagatesWithoutErrorEvent()
+    {
+        var upstream = new ScriptedUpstreamStream([Encoding.UTF8.GetBytes("data: 1\n\n")], hangAtEnd: true);
+        var outcome = RelayOutcome.Pending;
+        using var relay = new ResponseRelayStream(upstream, Limits(1000, isEventStream: true), CancellationToken.None, o => outcome = o);
+        using var client = new CancellationTokenSource();
+        var buffer = new byte[100];
+        Assert.Equal(9, await relay.ReadAsync(buffer, client.Token));
+
+        client.CancelAfter(TimeSpan.FromMilliseconds(50));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => _ = await relay.ReadAsync(buffer, client.Token));
+
+        Assert.Equal(RelayOutcome.Pending, outcome);
+    }
+
+    private static RelayLimits Limits(long maxBytes, bool isEventStream) =>
+        new(maxBytes, isEventStream, NoIdle, Environment.TickCount64 + 60_000, isEventStream ? "stream_max_seconds" : "timeout_seconds");
+
+    private static IEnumerable<byte[]> Chunk(byte[] data, int size) => data.Chunk(size);
+
+    /// <summary>Reads as a forwarder does (4 KB at a time) until the end or a failure.</summary>
+    private static async Task<(byte[] Received, Exception? Failure)> ReadAllAsync(ResponseRelayStream relay)
+    {
+        var received = new MemoryStream();
+        var buffer = new byte[4096];
+        try
+        {
+            int read;
+            while ((read = await relay.ReadAsync(buffer, TestContext.Current.CancellationToken)) > 0)
+            {
+                received.Write(buffer, 0, read);
+            }
+            return (received.ToArray(), null);
+        }
+        catch (ResponseBoundExceededException ex)
+        {
+            return (received.ToArray(), ex);
+        }
+    }
+
+    /// <summary>The bytes before the marker exactly, then (when marked) one well-formed SSE error event and nothing else.</summary>
+    private static void AssertReceived(string expected, byte[] received, string? messageFragment = null)
+    {
+        var text = Encoding.UTF8.GetString(received);
+        var marker = expected.IndexOf(ErrorMarker, StringComparison.Ordinal);
+        if (marker < 0)
+        {
+            Assert.Equal(expected, text);
+            return;
+        }
+        Assert.Equal(expected[..marker], text[..Math.Min(marker, text.Length)]);
+        var errorEvent = text[marker..];
+        Assert.StartsWith("event: error\ndata: ", errorEvent, StringComparison.Ordinal);
+        Assert.EndsWith("\n\n", errorEvent, StringComparison.Ordinal);
+        var data = errorEvent["event: error\ndata: ".Length..^2];
+        Assert.DoesNotContain('\n', data);
+        var message = FaultAssert.Envelope(data, "api_error");
+        if (messageFragment is not null)
+        {
+            Assert.Contains(messageFragment, message, StringComparison.Ordinal);
+        }
+    }
+}
