@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Isoproxy.Configuration;
+using Isoproxy.Security;
 
 namespace Isoproxy.Forwarding;
 
@@ -30,6 +31,8 @@ public static class UpstreamClientFactory
             PooledConnectionLifetime = TimeSpan.FromMinutes(10),
             EnableMultipleHttp2Connections = true,
             MaxResponseHeadersLength = 64,
+            // Only addresses the address policy allows are dialled, and nothing but the configured host is resolved.
+            ConnectCallback = new UpstreamConnector(provider).ConnectAsync,
             SslOptions = new SslClientAuthenticationOptions
             {
                 RemoteCertificateValidationCallback = provider.CaFile is null ? null : CreatePinnedCaValidator(provider.CaFile),
