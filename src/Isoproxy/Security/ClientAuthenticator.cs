@@ -38,7 +38,7 @@ public static class ClientAuthenticator
         ClientConfig? matched = null;
         foreach (var token in candidates)
         {
-            var client = Match(token, clients);
+            var client = token is null ? null : Match(token, clients);
             if (client is null)
             {
                 // Every presented token must be valid: a wrong one next to a right one is still a wrong credential.
@@ -60,19 +60,19 @@ public static class ClientAuthenticator
     }
 
     /// <summary>Every token the request presents, as <c>x-api-key</c> or <c>Authorization: Bearer</c>.</summary>
-    private static List<string> PresentedTokens(StringValues apiKeyHeader, StringValues authorizationHeader)
+    private static List<string?> PresentedTokens(StringValues apiKeyHeader, StringValues authorizationHeader)
     {
-        var tokens = new List<string>();
+        var tokens = new List<string?>();
         foreach (var value in apiKeyHeader)
         {
             tokens.Add(value ?? "");
         }
         foreach (var value in authorizationHeader)
         {
-            // Another scheme is not a token this proxy issued; hashing it whole makes it simply not match.
+            // Another scheme (or none) is not a client token: it counts as a wrong one.
             tokens.Add(value is not null && value.StartsWith(BearerScheme, StringComparison.OrdinalIgnoreCase)
                 ? value[BearerScheme.Length..].Trim(' ')
-                : value ?? "");
+                : null);
         }
         return tokens;
     }
