@@ -159,6 +159,8 @@ public sealed class ProxyServer : IAsyncDisposable
         logging.SetMinimumLevel(mode == LogMode.Debug ? LogLevel.Information : LogLevel.Warning);
         // The forwarder's per-request errors are already in the request log line.
         logging.AddFilter("Yarp", LogLevel.None);
+        // Its "Request starting" lines carry the full URL, query included, which the request log never writes.
+        logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel.Connections", LogLevel.Warning);
     }
 
