@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Isoproxy.Configuration.Yaml;
 using Isoproxy.Credentials;
+using Isoproxy.Security;
 
 namespace Isoproxy.Configuration;
 
@@ -93,6 +94,11 @@ internal static partial class ProviderParser
             _ when uri.Host.Length == 0 => "must name a host",
             _ => null,
         };
+        if (problem is null && uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6
+            && AddressPolicy.Classify(IPAddress.Parse(uri.DnsSafeHost)) is { Class: AddressClass.Forbidden } verdict)
+        {
+            problem = $"names {verdict.Reason}, which the proxy never connects to";
+        }
         if (problem is not null)
         {
             provider.Error("endpoint", problem);
@@ -221,6 +227,11 @@ internal static partial class ProviderParser
         {
             if (items[i] is ConfigScalar { IsNull: false } scalar && IpLiteral.TryParse(scalar.Value, out var address))
             {
+                // Even an explicit pin may not name a link-local or metadata address: no API lives there.
+                if (AddressPolicy.Classify(address) is { Class: AddressClass.Forbidden } verdict)
+                {
+                    provider.ItemError("resolve", i, items[i], $"{address} is {verdict.Reason}, which the proxy never connects to");
+                }
                 addresses.Add(address);
             }
             else

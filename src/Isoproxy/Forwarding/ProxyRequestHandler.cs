@@ -6,6 +6,7 @@ using Isoproxy.Hosting;
 using Isoproxy.Limits;
 using Isoproxy.Logging;
 using Isoproxy.Routing;
+using Isoproxy.Security;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Yarp.ReverseProxy.Forwarder;
@@ -89,7 +90,20 @@ public sealed class ProxyRequestHandler(
         }
         var provider = route.Provider!;
 
-        // (3) Who may connect: nothing to check beyond the listener itself yet.
+        // (3) Who may connect: the Unix-socket peer, then the client token (never logged; the client's name is).
+        if (context.Features.Get<PeerCredentials>() is { } peer && PeerPolicy.IsConfigured(config.Listen)
+            && PeerPolicy.Refusal(peer, config.Listen) is string peerRefusal)
+        {
+            await RefuseAsync(context, logged, ProxyFailure.PeerNotAllowed, "isoproxy: " + peerRefusal);
+            return;
+        }
+        var client = ClientAuthenticator.Decide(context.Request.Headers["x-api-key"], context.Request.Headers.Authorization, provider.Name, config.Clients);
+        logged.Client = client.ClientName;
+        if (client.Failure is ProxyFailure clientFailure)
+        {
+            await RefuseAsync(context, logged, clientFailure, "isoproxy: " + client.Reason);
+            return;
+        }
 
         // (4) Limits.
         if (shutdown.Stopping.IsCancellationRequested)

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Isoproxy.Configuration;
+using Isoproxy.Security;
 
 namespace Isoproxy.Forwarding;
 
@@ -33,6 +34,8 @@ public static class UpstreamClientFactory
             // A response the proxy stops relaying (a bound crossed, the client gone) is closed, never
             // drained for connection reuse: draining would keep the upstream generating and billing.
             MaxResponseDrainSize = 0,
+            // Only addresses the address policy allows are dialled, and nothing but the configured host is resolved.
+            ConnectCallback = new UpstreamConnector(provider).ConnectAsync,
             SslOptions = new SslClientAuthenticationOptions
             {
                 RemoteCertificateValidationCallback = provider.CaFile is null ? null : CreatePinnedCaValidator(provider.CaFile),

@@ -4,6 +4,7 @@ using Isoproxy.Configuration;
 using Isoproxy.Forwarding;
 using Isoproxy.Limits;
 using Isoproxy.Logging;
+using Isoproxy.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -138,7 +139,15 @@ public sealed class ProxyServer : IAsyncDisposable
         }
         if (config.Listen.UnixSocketPath is string path)
         {
-            kestrel.ListenUnixSocket(path, listen => listen.Protocols = HttpProtocols.Http1);
+            kestrel.ListenUnixSocket(path, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1;
+                if (PeerPolicy.IsConfigured(config.Listen))
+                {
+                    // Who connected, read once per connection; the request handler refuses peers not allowed.
+                    listen.Use(PeerCredentials.Capture);
+                }
+            });
         }
     }
 

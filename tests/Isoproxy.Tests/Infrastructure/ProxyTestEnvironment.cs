@@ -108,6 +108,7 @@ public sealed class ProxyTestEnvironment : IAsyncDisposable
                 endpoint: {upstream.BaseUri.GetLeftPart(UriPartial.Authority)}
                 api_key_env: {UpstreamKeyVariable}
                 ca_file: {upstream.CaFilePath}
+                resolve: [127.0.0.1]
             logging:
               mode: metadata
             """;

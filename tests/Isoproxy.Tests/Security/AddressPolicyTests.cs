@@ -1,0 +1,76 @@
+using System.Net;
+using Isoproxy.Security;
+using Xunit;
+
+namespace Isoproxy.Tests.Security;
+
+/// <summary>The pure address policy, one row per range (no address here is ever dialled).</summary>
+public sealed class AddressPolicyTests
+{
+    [Theory]
+    // Public unicast (documentation ranges stand in for real API addresses).
+    [InlineData("203.0.113.7", AddressClass.Public)]
+    [InlineData("8.8.8.8", AddressClass.Public)]
+    [InlineData("2001:db8::7", AddressClass.Public)]
+    [InlineData("172.32.0.1", AddressClass.Public)]
+    [InlineData("100.128.0.1", AddressClass.Public)]
+    // Loopback, private, CGNAT, unique-local.
+    [InlineData("127.0.0.1", AddressClass.Private)]
+    [InlineData("127.255.255.254", AddressClass.Private)]
+    [InlineData("10.1.2.3", AddressClass.Private)]
+    [InlineData("172.16.0.1", AddressClass.Private)]
+    [InlineData("172.31.255.255", AddressClass.Private)]
+    [InlineData("192.168.1.1", AddressClass.Private)]
+    [InlineData("100.64.0.1", AddressClass.Private)]
+    [InlineData("100.127.255.255", AddressClass.Private)]
+    [InlineData("::1", AddressClass.Private)]
+    [InlineData("fd12:3456::1", AddressClass.Private)]
+    [InlineData("fec0::1", AddressClass.Private)]
+    // Link-local and cloud metadata: never.
+    [InlineData("169.254.169.254", AddressClass.Forbidden)]
+    [InlineData("169.254.0.1", AddressClass.Forbidden)]
+    [InlineData("fd00:ec2::254", AddressClass.Forbidden)]
+    [InlineData("fe80::1", AddressClass.Forbidden)]
+    [InlineData("fe80::1%1", AddressClass.Forbidden)]
+    [InlineData("febf::1", AddressClass.Forbidden)]
+    // Unspecified, this-network, multicast, reserved, broadcast: never.
+    [InlineData("0.0.0.0", AddressClass.Forbidden)]
+    [InlineData("0.1.2.3", AddressClass.Forbidden)]
+    [InlineData("::", AddressClass.Forbidden)]
+    [InlineData("224.0.0.1", AddressClass.Forbidden)]
+    [InlineData("255.255.255.255", AddressClass.Forbidden)]
+    [InlineData("ff02::1", AddressClass.Forbidden)]
+    // IPv4 inside IPv6 is judged by the IPv4 address.
+    [InlineData("::ffff:169.254.169.254", AddressClass.Forbidden)]
+    [InlineData("::ffff:127.0.0.1", AddressClass.Private)]
+    [InlineData("::ffff:10.0.0.1", AddressClass.Private)]
+    [InlineData("::ffff:203.0.113.7", AddressClass.Public)]
+    [InlineData("64:ff9b::a9fe:a9fe", AddressClass.Forbidden)]
+    [InlineData("64:ff9b::7f00:1", AddressClass.Private)]
+    [InlineData("64:ff9b::cb00:7107", AddressClass.Public)]
+    public void Classify_Address_ExpectedClass(string address, AddressClass expected)
+    {
+        var verdict = AddressPolicy.Classify(IPAddress.Parse(address));
+
+        Assert.Equal(expected, verdict.Class);
+    }
+
+    [Theory]
+    // From DNS: only public addresses, unless the provider allows private ones.
+    [InlineData("203.0.113.7", false, false, null)]
+    [InlineData("127.0.0.1", false, false, "127.0.0.1 is loopback (127.0.0.0/8); set unsafe_allow_private_addresses or pin it with resolve to allow it")]
+    [InlineData("100.64.0.1", false, false, "100.64.0.1 is carrier-grade NAT (100.64.0.0/10); set unsafe_allow_private_addresses or pin it with resolve to allow it")]
+    [InlineData("10.0.0.1", false, true, null)]
+    [InlineData("169.254.169.254", false, true, "169.254.169.254 is link-local / cloud metadata (169.254.0.0/16), which the proxy never connects to")]
+    // Named by the operator (resolve pin or IP-literal endpoint): private allowed, forbidden still refused.
+    [InlineData("127.0.0.1", true, false, null)]
+    [InlineData("192.168.1.1", true, false, null)]
+    [InlineData("fd00:ec2::254", true, false, "fd00:ec2::254 is cloud metadata (fd00:ec2::254), which the proxy never connects to")]
+    [InlineData("fe80::1", true, true, "fe80::1 is link-local (fe80::/10), which the proxy never connects to")]
+    public void Refusal_AddressAndSettings_ExpectedReason(string address, bool chosenByOperator, bool allowPrivate, string? expected)
+    {
+        var refusal = AddressPolicy.Refusal(IPAddress.Parse(address), chosenByOperator, allowPrivate);
+
+        Assert.Equal(expected, refusal);
+    }
+}

@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Isoproxy.Tests.Security;
+
+/// <summary>
+/// The real <c>isoproxy</c> executable as a child process, with every byte of its stdout and
+/// stderr collected. Only this process is ever stopped, by its own id.
+/// </summary>
+internal sealed partial class IsoproxyProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _stdout = new();
+    private readonly StringBuilder _stderr = new();
+    private readonly Lock _lock = new();
+
+    private IsoproxyProcess(Process process)
+    {
+        _process = process;
+    }
+
+    public string Stdout
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _stdout.ToString();
+            }
+        }
+    }
+
+    public string Stderr
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _stderr.ToString();
+            }
+        }
+    }
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>Starts <c>isoproxy ARGS</c> (the build output next to the tests) with exactly <paramref name="environment"/> added.</summary>
+    public static IsoproxyProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "isoproxy.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        var process = new Process { StartInfo = start };
+        var child = new IsoproxyProcess(process);
+        process.OutputDataReceived += (_, e) => child.Append(child._stdout, e.Data);
+        process.ErrorDataReceived += (_, e) => child.Append(child._stderr, e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return child;
+    }
+
+    /// <summary>Waits (bounded) for the start-up banner and returns the TCP port it names.</summary>
+    public async Task<int> WaitForListeningAsync(CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(20));
+        while (true)
+        {
+            if (Listening().Match(Stderr) is { Success: true } match)
+            {
+                return int.Parse(match.Groups[1].ValueSpan, System.Globalization.CultureInfo.InvariantCulture);
+            }
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"isoproxy exited with {_process.ExitCode}: {Stderr}");
+            }
+            await Task.Delay(25, timeout.Token);
+        }
+    }
+
+    /// <summary>Waits (bounded) for the process to exit on its own and for its output to be read to the end.</summary>
+    public async Task<int> WaitForExitAsync(CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(20));
+        await _process.WaitForExitAsync(timeout.Token);
+        return _process.ExitCode;
+    }
+
+    /// <summary>SIGTERM to this child only, then waits for it to finish (graceful shutdown messages included).</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+        using (var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) } })!)
+        {
+            await kill.WaitForExitAsync(cancellationToken);
+        }
+        await WaitForExitAsync(cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync(CancellationToken.None);
+        }
+        _process.Dispose();
+    }
+
+    private void Append(StringBuilder target, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (_lock)
+        {
+            target.Append(line).Append('\n');
+        }
+    }
+
+    [GeneratedRegex(@"listening on http://127\.0\.0\.1:(\d+)", RegexOptions.CultureInvariant)]
+    private static partial Regex Listening();
+}
