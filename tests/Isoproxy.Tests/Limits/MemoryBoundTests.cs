@@ -1,5 +1,6 @@
 using Isoproxy.FakeUpstream;
 using Isoproxy.Tests.Faults;
+using Isoproxy.Tests.Infrastructure;
 using Xunit;
 
 namespace Isoproxy.Tests.Limits;
@@ -8,8 +9,7 @@ namespace Isoproxy.Tests.Limits;
 /// A large body streams through the whole proxy without being accumulated anywhere. Runs alone,
 /// because the process-wide allocation counter would otherwise count other tests too.
 /// </summary>
-[Collection(nameof(MemoryBoundTests))]
-[CollectionDefinition(nameof(MemoryBoundTests), DisableParallelization = true)]
+[Collection(RunsAlone.Name)]
 public sealed class MemoryBoundTests
 {
     private const long BodyBytes = 50L * 1024 * 1024;
