@@ -53,6 +53,10 @@ public static class UpstreamFailureClassifier
         }
 
         // The upstream connection.
+        if (Find<UpstreamDnsFailedException>(exception) is not null)
+        {
+            return ProxyFailure.UpstreamDnsFailed;
+        }
         if (Find<UpstreamAddressRefusedException>(exception) is not null)
         {
             return ProxyFailure.UpstreamAddressNotAllowed;

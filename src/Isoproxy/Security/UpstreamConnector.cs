@@ -79,6 +79,14 @@ public sealed class UpstreamConnector(ProviderConfig provider)
         {
             return ([literal], true);
         }
-        return (await Dns.GetHostAddressesAsync(host, cancellationToken), false);
+        try
+        {
+            return (await Dns.GetHostAddressesAsync(host, cancellationToken), false);
+        }
+        catch (SocketException ex)
+        {
+            // Told apart from a refused connection, so the client learns which of the two failed.
+            throw new UpstreamDnsFailedException(host, ex);
+        }
     }
 }

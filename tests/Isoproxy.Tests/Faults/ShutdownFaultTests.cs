@@ -81,6 +81,7 @@ public sealed partial class ShutdownFaultTests
                 endpoint: {upstream.BaseUri.GetLeftPart(UriPartial.Authority)}
                 api_key_env: {ProxyTestEnvironment.UpstreamKeyVariable}
                 ca_file: {upstream.CaFilePath}
+                resolve: [127.0.0.1]
             limits:
               shutdown_grace_seconds: 1
             logging:

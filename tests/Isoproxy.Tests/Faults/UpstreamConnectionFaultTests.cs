@@ -42,8 +42,12 @@ public sealed class UpstreamConnectionFaultTests
     [Fact]
     public async Task HostDoesNotResolve_502UpstreamDnsFailed()
     {
-        // RFC 6761: .invalid never resolves.
-        await using var env = await FaultEnvironment.StartAsync(configure: c => FaultEnvironment.WithEndpoint(c, new Uri("https://nonexistent.invalid")));
+        // RFC 6761: .invalid never resolves. Without the test environment's address pin, so DNS is asked.
+        await using var env = await FaultEnvironment.StartAsync(configure: c =>
+        {
+            var unresolvable = FaultEnvironment.WithEndpoint(c, new Uri("https://nonexistent.invalid"));
+            return unresolvable with { Providers = [unresolvable.Providers[0] with { Resolve = [] }] };
+        });
 
         var watch = Stopwatch.StartNew();
         using var request = FaultEnvironment.Messages();
