@@ -46,6 +46,12 @@ public sealed class ScriptedConversationResponder : AnthropicResponder
     /// <summary>The input of the generic tool_use turn (<see cref="ToolMarker"/>).</summary>
     public JsonObject ToolInput { get; set; } = new() { ["city"] = "Lisbon", ["days"] = 3, ["units"] = "metric" };
 
+    /// <summary>
+    /// Pause before answering count_tokens, so a parallel burst is visibly parallel at the
+    /// upstream (requests overlap in time) even on a busy machine.
+    /// </summary>
+    public TimeSpan CountTokensDelay { get; set; } = TimeSpan.Zero;
+
     /// <summary>Replies by request index (<see cref="RecordedRequest.Index"/>).</summary>
     public IReadOnlyDictionary<int, ScriptedReply> Replies => _replies;
 
@@ -80,6 +86,16 @@ public sealed class ScriptedConversationResponder : AnthropicResponder
         }
 
         reply.MarkWritten();
+    }
+
+    protected override async Task RespondCountTokensAsync(HttpContext context, RecordedRequest request, CancellationToken cancellationToken)
+    {
+        if (CountTokensDelay > TimeSpan.Zero)
+        {
+            await Task.Delay(CountTokensDelay, cancellationToken);
+        }
+
+        await base.RespondCountTokensAsync(context, request, cancellationToken);
     }
 
     /// <summary>The stream events of a complete message: one start/deltas/stop group per block.</summary>
