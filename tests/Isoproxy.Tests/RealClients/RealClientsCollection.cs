@@ -1,0 +1,13 @@
+using Xunit;
+
+namespace Isoproxy.Tests.RealClients;
+
+/// <summary>
+/// Real clients are whole processes (Claude Code is a large native binary): running them one at
+/// a time keeps a 2-core machine responsive and their timing-sensitive retries predictable.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class RealClientsCollection
+{
+    public const string Name = "RealClients";
+}
