@@ -41,6 +41,31 @@ public static class HeaderPolicy
         "cookie");
 
     /// <summary>True when a client request header may be forwarded upstream.</summary>
-    public static bool ShouldForwardRequestHeader(string name) =>
-        !HopByHop.Contains(name) && !ClientCredentials.Contains(name);
+    /// <param name="name">The header's name.</param>
+    /// <param name="connectionNominated">Names the client listed in its <c>Connection</c> header (see <see cref="ConnectionNominated"/>).</param>
+    public static bool ShouldForwardRequestHeader(string name, IReadOnlySet<string> connectionNominated) =>
+        !HopByHop.Contains(name) && !ClientCredentials.Contains(name) && !connectionNominated.Contains(name);
+
+    /// <summary>
+    /// The header names a <c>Connection</c> header lists: they describe that one hop too, and are
+    /// never forwarded (RFC 9110 §7.6.1). Listing a name only ever removes it, so nothing can be
+    /// smuggled through this. (Kestrel reduces a <c>Connection</c> header that contains <c>close</c>
+    /// to just <c>close</c>; names listed beside it are then no longer known here.)
+    /// </summary>
+    public static IReadOnlySet<string> ConnectionNominated(IEnumerable<string?> connectionHeaderValues)
+    {
+        HashSet<string>? names = null;
+        foreach (var value in connectionHeaderValues)
+        {
+            if (string.IsNullOrEmpty(value))
+            {
+                continue;
+            }
+            foreach (var token in value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                (names ??= new HashSet<string>(StringComparer.OrdinalIgnoreCase)).Add(token);
+            }
+        }
+        return names ?? (IReadOnlySet<string>)FrozenSet<string>.Empty;
+    }
 }

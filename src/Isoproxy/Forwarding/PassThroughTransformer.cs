@@ -18,10 +18,11 @@ public sealed class PassThroughTransformer(ForwardingState state, Func<HttpRespo
         var request = httpContext.Request;
         // With both framings present, Transfer-Encoding wins (RFC 9112 §6.3); the length is dropped.
         var chunked = request.Headers.ContainsKey(HeaderNames.TransferEncoding);
+        var connectionNominated = HeaderPolicy.ConnectionNominated(request.Headers.Connection);
 
         foreach (var (name, values) in request.Headers)
         {
-            if (!HeaderPolicy.ShouldForwardRequestHeader(name)
+            if (!HeaderPolicy.ShouldForwardRequestHeader(name, connectionNominated)
                 || (chunked && string.Equals(name, HeaderNames.ContentLength, StringComparison.OrdinalIgnoreCase)))
             {
                 continue;

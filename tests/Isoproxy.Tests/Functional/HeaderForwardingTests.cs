@@ -31,7 +31,8 @@ public sealed class HeaderForwardingTests
         "Cookie: session=client-cookie\r\n" +
         "Keep-Alive: timeout=5\r\n" +
         "TE: trailers\r\n" +
-        "Connection: close, TE\r\n" +
+        "X-Hop-Only: for the proxy alone\r\n" +
+        "Connection: TE, X-Hop-Only\r\n" +
         "Content-Type: application/json\r\n" +
         $"Content-Length: {Encoding.UTF8.GetByteCount(Body)}\r\n" +
         "\r\n" +
