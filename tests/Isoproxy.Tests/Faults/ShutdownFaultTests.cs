@@ -1,7 +1,4 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Globalization;
-using System.Text.RegularExpressions;
 using Isoproxy.FakeUpstream;
 using Isoproxy.Tests.Infrastructure;
 using Xunit;
@@ -12,7 +9,7 @@ namespace Isoproxy.Tests.Faults;
 /// Graceful shutdown: no new connections, in-flight streams go on for <c>shutdown_grace_seconds</c>,
 /// then end with the SSE error event; the command exits 0.
 /// </summary>
-public sealed partial class ShutdownFaultTests
+public sealed class ShutdownFaultTests
 {
     // 40 events over 4 s: the stream outlives the 1 s grace period.
     private static List<SseChunk> LongStream() => TestStreams.Deltas(40, TimeSpan.FromMilliseconds(100));
@@ -88,86 +85,30 @@ public sealed partial class ShutdownFaultTests
               mode: metadata
             """, ct);
 
-        using var proxy = StartProxyProcess(configPath);
-        var stderr = new ConcurrentQueue<string>();
-        var listening = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        proxy.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is null)
-            {
-                return;
-            }
-            stderr.Enqueue(e.Data);
-            if (ListeningLine().Match(e.Data) is { Success: true } match)
-            {
-                listening.TrySetResult(int.Parse(match.Groups["port"].Value, CultureInfo.InvariantCulture));
-            }
-        };
-        proxy.OutputDataReceived += (_, _) => { };
-        try
-        {
-            proxy.Start();
-            proxy.BeginErrorReadLine();
-            proxy.BeginOutputReadLine();
-            var port = await listening.Task.WaitAsync(TimeSpan.FromSeconds(30), ct);
+        await using var proxy = IsoproxyProcess.Start(
+            new Dictionary<string, string> { [ProxyTestEnvironment.UpstreamKeyVariable] = ProxyTestEnvironment.UpstreamKey },
+            "serve", "--config", configPath);
+        var port = await proxy.WaitForListeningAsync(ct);
 
-            using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-            using var request = FaultEnvironment.Messages();
-            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
-            var stopWatch = new Stopwatch();
-            var read = await StreamWatcher.ReadAsync(response, "part 2", async () =>
-            {
-                stopWatch.Start();
-                await SendSigtermAsync(proxy.Id, ct);
-            }, ct);
-            stopWatch.Stop();
-
-            Assert.Null(read.Failure);
-            var before = FaultAssert.EndsWithSseError(read.Body, "shutting down");
-            Assert.InRange(before.Count, 3 + 4, 39);
-            Assert.InRange(stopWatch.Elapsed, TimeSpan.FromSeconds(0.8), TimeSpan.FromSeconds(4));
-            await proxy.WaitForExitAsync(ct).WaitAsync(TimeSpan.FromSeconds(10), ct);
-            Assert.True(proxy.ExitCode == 0, $"exit code {proxy.ExitCode}; stderr:\n{string.Join('\n', stderr)}");
-            Assert.Contains("isoproxy: stopped", stderr);
-            await scripted.Request!.Aborted.WaitAsync(TimeSpan.FromSeconds(2), ct);
-        }
-        finally
+        using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        using var request = FaultEnvironment.Messages();
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        var stopWatch = new Stopwatch();
+        var read = await StreamWatcher.ReadAsync(response, "part 2", async () =>
         {
-            if (!proxy.HasExited)
-            {
-                // Only this test's own child, by its process id.
-                proxy.Kill();
-            }
-        }
+            stopWatch.Start();
+            await proxy.SignalTerminateAsync(ct);
+        }, ct);
+        stopWatch.Stop();
+
+        Assert.Null(read.Failure);
+        var before = FaultAssert.EndsWithSseError(read.Body, "shutting down");
+        Assert.InRange(before.Count, 3 + 4, 39);
+        Assert.InRange(stopWatch.Elapsed, TimeSpan.FromSeconds(0.8), TimeSpan.FromSeconds(4));
+        var exitCode = await proxy.WaitForExitAsync(ct);
+        Assert.True(exitCode == 0, $"exit code {exitCode}; stderr:\n{proxy.Stderr}");
+        Assert.Contains("isoproxy: stopped", proxy.Stderr, StringComparison.Ordinal);
+        await scripted.Request!.Aborted.WaitAsync(TimeSpan.FromSeconds(2), ct);
     }
 
-    private static Process StartProxyProcess(string configPath)
-    {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "isoproxy.dll"));
-        start.ArgumentList.Add("serve");
-        start.ArgumentList.Add("--config");
-        start.ArgumentList.Add(configPath);
-        start.Environment.Remove("ISOPROXY_CONFIG");
-        start.Environment[ProxyTestEnvironment.UpstreamKeyVariable] = ProxyTestEnvironment.UpstreamKey;
-        return new Process { StartInfo = start };
-    }
-
-    private static async Task SendSigtermAsync(int processId, CancellationToken ct)
-    {
-        var start = new ProcessStartInfo("kill") { UseShellExecute = false };
-        start.ArgumentList.Add("-TERM");
-        start.ArgumentList.Add(processId.ToString(CultureInfo.InvariantCulture));
-        using var kill = Process.Start(start)!;
-        await kill.WaitForExitAsync(ct);
-        Assert.Equal(0, kill.ExitCode);
-    }
-
-    [GeneratedRegex(@"listening on http://127\.0\.0\.1:(?<port>[0-9]+)")]
-    private static partial Regex ListeningLine();
 }

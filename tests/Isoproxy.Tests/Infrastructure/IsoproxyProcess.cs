@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Isoproxy.Tests.Security;
+namespace Isoproxy.Tests.Infrastructure;
 
 /// <summary>
 /// The real <c>isoproxy</c> executable as a child process, with every byte of its stdout and
@@ -108,11 +108,22 @@ internal sealed partial class IsoproxyProcess : IAsyncDisposable
         {
             return;
         }
-        using (var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) } })!)
-        {
-            await kill.WaitForExitAsync(cancellationToken);
-        }
+        await SignalTerminateAsync(cancellationToken);
         await WaitForExitAsync(cancellationToken);
+    }
+
+    /// <summary>Sends SIGTERM to this child only, by its process id, and returns at once.</summary>
+    public async Task SignalTerminateAsync(CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo("kill") { UseShellExecute = false };
+        start.ArgumentList.Add("-TERM");
+        start.ArgumentList.Add(_process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        using var kill = Process.Start(start)!;
+        await kill.WaitForExitAsync(cancellationToken);
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -TERM {_process.Id} failed with {kill.ExitCode}");
+        }
     }
 
     public async ValueTask DisposeAsync()
