@@ -93,7 +93,7 @@ public static class RouteTable
         var provider = config.FindProvider(name);
         if (provider is null)
         {
-            return (null, path, "unknown provider in path prefix");
+            return (null, path, "the path prefix names no configured provider; routes are /v1/... and /<provider>/v1/...");
         }
         return (provider, path[secondSlash..], null);
     }
