@@ -181,10 +181,10 @@ public sealed class ProxyRequestHandler(
         {
             var relayLimits = isEventStream
                 ? new RelayLimits(limits.MaxResponseBytes, IsEventStream: true, limits.StreamIdle,
-                    Environment.TickCount64 + (long)limits.StreamMax.TotalMilliseconds, "stream_max_seconds")
+                    Environment.TickCount64 + (long)limits.StreamMax.TotalMilliseconds)
                 // timeout_seconds, second part: a non-streaming body completes within it.
                 : new RelayLimits(limits.MaxResponseBytes, IsEventStream: false, Timeout.InfiniteTimeSpan,
-                    logged.StartedAt + (long)limits.Timeout.TotalMilliseconds, "timeout_seconds");
+                    logged.StartedAt + (long)limits.Timeout.TotalMilliseconds);
             var relay = new ResponseRelayStream(upstream, relayLimits, shutdown.GraceExpired, outcome => state.RelayOutcome = outcome);
             state.Relay = relay;
             return relay;

@@ -5,5 +5,4 @@ namespace Isoproxy.Forwarding;
 /// <param name="IsEventStream">True for <c>text/event-stream</c>: breaches end the stream with an SSE error event.</param>
 /// <param name="Idle">Longest wait for the next bytes (streams only; <see cref="Timeout.InfiniteTimeSpan"/> for none).</param>
 /// <param name="Deadline">Moment by which the body must be complete, on the proxy's monotonic clock (<see cref="Environment.TickCount64"/> ms).</param>
-/// <param name="DeadlineSetting">Configuration key behind <paramref name="Deadline"/>, for messages.</param>
-public sealed record RelayLimits(long MaxBytes, bool IsEventStream, TimeSpan Idle, long Deadline, string DeadlineSetting);
+public sealed record RelayLimits(long MaxBytes, bool IsEventStream, TimeSpan Idle, long Deadline);

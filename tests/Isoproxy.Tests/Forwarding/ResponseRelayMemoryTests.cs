@@ -33,7 +33,7 @@ public sealed class ResponseRelayMemoryTests
 
     private static async Task<long> RelayAsync(byte[][] pieces, bool isEventStream, byte[] buffer)
     {
-        var limits = new RelayLimits(long.MaxValue, isEventStream, TimeSpan.FromMinutes(1), Environment.TickCount64 + 600_000, "stream_max_seconds");
+        var limits = new RelayLimits(long.MaxValue, isEventStream, TimeSpan.FromMinutes(1), Environment.TickCount64 + 600_000);
         using var relay = new ResponseRelayStream(new ScriptedUpstreamStream(pieces), limits, CancellationToken.None, _ => { });
         var cancellationToken = TestContext.Current.CancellationToken;
         long total = 0;

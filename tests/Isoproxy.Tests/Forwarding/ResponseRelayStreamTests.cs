@@ -49,7 +49,7 @@ public sealed class ResponseRelayStreamTests
     {
         var upstream = new ScriptedUpstreamStream([.. pieces.Select(Encoding.UTF8.GetBytes)]);
         var outcome = RelayOutcome.Pending;
-        var limits = new RelayLimits(maxBytes, isEventStream, NoIdle, Environment.TickCount64 + 60_000, "timeout_seconds");
+        var limits = new RelayLimits(maxBytes, isEventStream, NoIdle, Environment.TickCount64 + 60_000);
         using var relay = new ResponseRelayStream(upstream, limits, CancellationToken.None, o => outcome = o);
 
         var (received, failure) = await ReadAllAsync(relay);
@@ -107,7 +107,7 @@ public sealed class ResponseRelayStreamTests
     {
         var upstream = new ScriptedUpstreamStream([Encoding.UTF8.GetBytes("data: 1\n\n")], hangAtEnd: true);
         var outcome = RelayOutcome.Pending;
-        var limits = new RelayLimits(1000, IsEventStream: true, TimeSpan.FromMilliseconds(100), Environment.TickCount64 + 60_000, "stream_max_seconds");
+        var limits = new RelayLimits(1000, IsEventStream: true, TimeSpan.FromMilliseconds(100), Environment.TickCount64 + 60_000);
         using var relay = new ResponseRelayStream(upstream, limits, CancellationToken.None, o => outcome = o);
 
         var (received, failure) = await ReadAllAsync(relay);
@@ -123,12 +123,12 @@ public sealed class ResponseRelayStreamTests
     {
         var upstream = new ScriptedUpstreamStream([Encoding.UTF8.GetBytes("data: 1\n\n")], hangAtEnd: true);
         var outcome = RelayOutcome.Pending;
-        var limits = new RelayLimits(1000, IsEventStream: true, NoIdle, Environment.TickCount64 + 150, "stream_max_seconds");
+        var limits = new RelayLimits(1000, IsEventStream: true, NoIdle, Environment.TickCount64 + 150);
         using var relay = new ResponseRelayStream(upstream, limits, CancellationToken.None, o => outcome = o);
 
         var (received, _) = await ReadAllAsync(relay);
 
-        AssertReceived("data: 1\n\n" + ErrorMarker, received, "stream_max_seconds");
+        AssertReceived("data: 1\n\n" + ErrorMarker, received);
         Assert.Equal(RelayOutcome.StreamMaxDuration, outcome);
     }
 
@@ -137,7 +137,7 @@ public sealed class ResponseRelayStreamTests
     {
         var upstream = new ScriptedUpstreamStream([Encoding.UTF8.GetBytes("{\"a\":")], hangAtEnd: true);
         var outcome = RelayOutcome.Pending;
-        var limits = new RelayLimits(1000, IsEventStream: false, NoIdle, Environment.TickCount64 + 150, "timeout_seconds");
+        var limits = new RelayLimits(1000, IsEventStream: false, NoIdle, Environment.TickCount64 + 150);
         using var relay = new ResponseRelayStream(upstream, limits, CancellationToken.None, o => outcome = o);
 
         var (_, failure) = await ReadAllAsync(relay);
@@ -178,7 +178,7 @@ public sealed class ResponseRelayStreamTests
     }
 
     private static RelayLimits Limits(long maxBytes, bool isEventStream) =>
-        new(maxBytes, isEventStream, NoIdle, Environment.TickCount64 + 60_000, isEventStream ? "stream_max_seconds" : "timeout_seconds");
+        new(maxBytes, isEventStream, NoIdle, Environment.TickCount64 + 60_000);
 
     private static IEnumerable<byte[]> Chunk(byte[] data, int size) => data.Chunk(size);
 
