@@ -69,20 +69,9 @@ public sealed class ShutdownFaultTests
         await using var upstream = await FakeUpstreamServer.StartAsync(ct: ct);
         var scripted = upstream.Enqueue(FakeResponse.SlowStream(LongStream()));
         using var directory = new Configuration.TempDirectory();
-        var configPath = Path.Combine(directory.Path, "isoproxy.yaml");
-        await File.WriteAllTextAsync(configPath, $"""
-            listen:
-              tcp: 127.0.0.1:0
-            providers:
-              anthropic:
-                endpoint: {upstream.BaseUri.GetLeftPart(UriPartial.Authority)}
-                api_key_env: {ProxyTestEnvironment.UpstreamKeyVariable}
-                ca_file: {upstream.CaFilePath}
-                resolve: [127.0.0.1]
+        var configPath = await ProxyTestEnvironment.WriteConfigFileAsync(upstream, directory.Path, """
             limits:
               shutdown_grace_seconds: 1
-            logging:
-              mode: metadata
             """, ct);
 
         await using var proxy = IsoproxyProcess.Start(

@@ -13,17 +13,7 @@ public sealed class ServeCommandTests
         var ct = TestContext.Current.CancellationToken;
         await using var upstream = await FakeUpstreamServer.StartAsync(ct: ct);
         var directory = Directory.CreateTempSubdirectory("isoproxy-serve-").FullName;
-        var configPath = Path.Combine(directory, "isoproxy.yaml");
-        await File.WriteAllTextAsync(configPath, $"""
-            listen:
-              tcp: 127.0.0.1:0
-            providers:
-              anthropic:
-                endpoint: {upstream.BaseUri.GetLeftPart(UriPartial.Authority)}
-                api_key_env: {ProxyTestEnvironment.UpstreamKeyVariable}
-                ca_file: {upstream.CaFilePath}
-                resolve: [127.0.0.1]
-            """, ct);
+        var configPath = await ProxyTestEnvironment.WriteConfigFileAsync(upstream, directory, extraYaml: "", ct);
         // A proxy that does not exist (nothing listens on the discard port): using it would fail every request.
         var environment = new Dictionary<string, string>
         {

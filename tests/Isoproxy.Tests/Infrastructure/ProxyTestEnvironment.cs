@@ -97,22 +97,37 @@ public sealed class ProxyTestEnvironment : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The test base configuration as YAML: one provider <c>anthropic</c> at the fake upstream
+    /// (its CA trusted through <c>ca_file</c>, its address pinned), TCP on 127.0.0.1:0, plus
+    /// <paramref name="extraYaml"/> (further top-level sections, e.g. <c>limits:</c>).
+    /// </summary>
+    public static string BaseYaml(FakeUpstreamServer upstream, string extraYaml = "") => $"""
+        listen:
+          tcp: 127.0.0.1:0
+        providers:
+          anthropic:
+            endpoint: {upstream.BaseUri.GetLeftPart(UriPartial.Authority)}
+            api_key_env: {UpstreamKeyVariable}
+            ca_file: {upstream.CaFilePath}
+            resolve: [127.0.0.1]
+        logging:
+          mode: metadata
+
+        """ + extraYaml;
+
+    /// <summary>Writes <see cref="BaseYaml"/> to a file for the real executable; returns its path.</summary>
+    public static async Task<string> WriteConfigFileAsync(FakeUpstreamServer upstream, string directory, string extraYaml, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(directory, "isoproxy.yaml");
+        await File.WriteAllTextAsync(path, BaseYaml(upstream, extraYaml), cancellationToken);
+        return path;
+    }
+
     /// <summary>The test base configuration, loaded through the real loader so the tests also exercise it.</summary>
     public static ProxyConfig BaseConfig(FakeUpstreamServer upstream, string tempDirectory)
     {
-        var yaml = $"""
-            listen:
-              tcp: 127.0.0.1:0
-            providers:
-              anthropic:
-                endpoint: {upstream.BaseUri.GetLeftPart(UriPartial.Authority)}
-                api_key_env: {UpstreamKeyVariable}
-                ca_file: {upstream.CaFilePath}
-                resolve: [127.0.0.1]
-            logging:
-              mode: metadata
-            """;
-        var result = ConfigLoader.LoadYaml(yaml, Path.Combine(tempDirectory, "test.yaml"), Environment);
+        var result = ConfigLoader.LoadYaml(BaseYaml(upstream), Path.Combine(tempDirectory, "test.yaml"), Environment);
         if (!result.IsValid)
         {
             throw new InvalidOperationException("test configuration is invalid: " + string.Join("; ", result.Errors));
