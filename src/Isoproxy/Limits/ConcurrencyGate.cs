@@ -8,8 +8,6 @@ public sealed class ConcurrencyGate(int maxConcurrent)
 {
     private int _inFlight;
 
-    public int InFlight => Volatile.Read(ref _inFlight);
-
     public bool TryEnter()
     {
         if (Interlocked.Increment(ref _inFlight) <= maxConcurrent)
