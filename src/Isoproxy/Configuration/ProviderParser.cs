@@ -94,8 +94,8 @@ internal static partial class ProviderParser
             _ when uri.Host.Length == 0 => "must name a host",
             _ => null,
         };
-        if (problem is null && uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6
-            && AddressPolicy.Classify(IPAddress.Parse(uri.DnsSafeHost)) is { Class: AddressClass.Forbidden } verdict)
+        if (problem is null && UpstreamHost.AsIPAddress(uri.DnsSafeHost) is IPAddress literal
+            && AddressPolicy.Classify(literal) is { Class: AddressClass.Forbidden } verdict)
         {
             problem = $"names {verdict.Reason}, which the proxy never connects to";
         }
