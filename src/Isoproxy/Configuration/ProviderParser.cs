@@ -152,6 +152,12 @@ internal static partial class ProviderParser
             return (null, null);
         }
         var fullPath = context.ResolvePath(path);
+        if (!path.Contains('/', StringComparison.Ordinal) && !ConfigEcho.IsSafe(path) && !File.Exists(fullPath))
+        {
+            // Not echoed: a value that names no file and looks like no file name may well be a pasted key.
+            provider.Error("api_key_file", "names no existing file (value not shown: it may be the key itself; api_key_file takes the path of a file holding the key)");
+            return (null, null);
+        }
         var fromFile = ProviderKeyReader.FromFile(fullPath, out error);
         if (error is not null)
         {
