@@ -14,6 +14,7 @@ public static class ErrorCatalog
         ProxyFailure.MethodNotAllowed => new(405, "invalid_request_error", "method_not_allowed", RetryCannotHelp: true),
         ProxyFailure.RequestTooLarge => new(413, "request_too_large", "request_too_large", RetryCannotHelp: true),
         ProxyFailure.ClientRequestFailed => new(400, "invalid_request_error", "client_request_failed", RetryCannotHelp: true),
+        ProxyFailure.MalformedRequest => new(400, "invalid_request_error", "malformed_request", RetryCannotHelp: true),
         // 429 with retry-after: Claude Code and the SDKs back off and retry on their own.
         ProxyFailure.ConcurrencyLimit => new(429, "rate_limit_error", "concurrency_limit", RetryCannotHelp: false, RetryAfterSeconds: 1),
         ProxyFailure.ClientUnauthenticated => new(401, "authentication_error", "client_unauthenticated", RetryCannotHelp: true),
