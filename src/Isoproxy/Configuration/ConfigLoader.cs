@@ -12,6 +12,12 @@ public static class ConfigLoader
 {
     private static readonly string[] KnownKeys = ["listen", "default_provider", "providers", "limits", "logging", "clients"];
 
+    /// <summary>
+    /// Largest configuration file read. A real one is a few kilobytes; the bound keeps a hostile
+    /// or mistaken file (a log, /dev/zero) from exhausting memory before it is even parsed.
+    /// </summary>
+    public const int MaxFileBytes = 1024 * 1024;
+
     /// <summary>Loads the file at <paramref name="path"/>; relative key and CA file paths are taken from its directory.</summary>
     public static ConfigLoadResult LoadFile(string path, Func<string, string?> getEnvironmentVariable)
     {
@@ -21,7 +27,15 @@ public static class ConfigLoader
         string yaml;
         try
         {
-            yaml = File.ReadAllText(fullPath);
+            using var stream = File.OpenRead(fullPath);
+            var buffer = new byte[MaxFileBytes + 1];
+            var length = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+            if (length > MaxFileBytes)
+            {
+                return Failure(TooLargeMessage(path));
+            }
+            using var reader = new StreamReader(new MemoryStream(buffer, 0, length), detectEncodingFromByteOrderMarks: true);
+            yaml = reader.ReadToEnd();
         }
         catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -43,6 +57,10 @@ public static class ConfigLoader
         ArgumentNullException.ThrowIfNull(yaml);
         ArgumentNullException.ThrowIfNull(sourceName);
         ArgumentNullException.ThrowIfNull(getEnvironmentVariable);
+        if (System.Text.Encoding.UTF8.GetByteCount(yaml) > MaxFileBytes)
+        {
+            return Failure(TooLargeMessage(sourceName));
+        }
         return Load(yaml, sourceName, Directory.GetCurrentDirectory(), getEnvironmentVariable);
     }
 
@@ -126,7 +144,7 @@ public static class ConfigLoader
         }
         if (!declaredNames.Contains(name))
         {
-            root.Error("default_provider", $"names provider \"{name}\", which is not configured under providers");
+            root.Error("default_provider", $"names provider {ConfigEcho.Quote(name)}, which is not configured under providers");
             return null;
         }
         return name;
@@ -138,4 +156,7 @@ public static class ConfigLoader
             : new ConfigLoadResult(config, [], diagnostics.Warnings);
 
     private static ConfigLoadResult Failure(string error) => new(null, [error], []);
+
+    private static string TooLargeMessage(string source) =>
+        $"{source}: configuration file is larger than {MaxFileBytes} bytes (1 MiB), the limit; a configuration is a few kilobytes";
 }

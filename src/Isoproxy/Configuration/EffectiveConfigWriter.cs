@@ -33,6 +33,7 @@ public static class EffectiveConfigWriter
         yaml.Append(CultureInfo.InvariantCulture, $"  unix: {(listen.UnixSocketPath is null ? "null" : Scalar(listen.UnixSocketPath))}\n");
         yaml.Append(CultureInfo.InvariantCulture, $"  unix_mode: \"{Convert.ToString((int)listen.UnixSocketMode, 8).PadLeft(4, '0')}\"\n");
         yaml.Append(CultureInfo.InvariantCulture, $"  unsafe_allow_non_loopback: {Bool(listen.UnsafeAllowNonLoopback)}\n");
+        yaml.Append(CultureInfo.InvariantCulture, $"  unsafe_allow_world_socket: {Bool(listen.UnsafeAllowWorldSocket)}\n");
         yaml.Append(CultureInfo.InvariantCulture, $"  allowed_uids: [{string.Join(", ", listen.AllowedUids)}]\n");
         yaml.Append(CultureInfo.InvariantCulture, $"  allowed_gids: [{string.Join(", ", listen.AllowedGids)}]\n");
     }

@@ -75,7 +75,7 @@ public sealed class UpstreamConnector(ProviderConfig provider)
             // Pinned: no DNS at all.
             return (provider.Resolve, true);
         }
-        if (IPAddress.TryParse(host.Trim('[', ']'), out var literal))
+        if (UpstreamHost.AsIPAddress(host) is IPAddress literal)
         {
             return ([literal], true);
         }
