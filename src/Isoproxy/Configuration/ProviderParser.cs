@@ -3,7 +3,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Isoproxy.Configuration.Yaml;
 using Isoproxy.Credentials;
-using Isoproxy.Security;
+using Isoproxy.Addresses;
 
 namespace Isoproxy.Configuration;
 

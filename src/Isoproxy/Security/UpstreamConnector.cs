@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Isoproxy.Addresses;
 using Isoproxy.Configuration;
 
 namespace Isoproxy.Security;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Isoproxy.Security;
+namespace Isoproxy.Addresses;
 
 /// <summary>
 /// Which addresses the proxy may dial. A pure function of the address, over the tables below, so

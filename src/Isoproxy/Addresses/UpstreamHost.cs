@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Isoproxy.Security;
+namespace Isoproxy.Addresses;
 
 /// <summary>The host of a configured endpoint, as the address policy must see it.</summary>
 public static class UpstreamHost

@@ -1,8 +1,8 @@
 using System.Net;
-using Isoproxy.Security;
+using Isoproxy.Addresses;
 using Xunit;
 
-namespace Isoproxy.Tests.Security;
+namespace Isoproxy.Tests.Addresses;
 
 /// <summary>The pure address policy, one row per range (no address here is ever dialled).</summary>
 public sealed class AddressPolicyTests

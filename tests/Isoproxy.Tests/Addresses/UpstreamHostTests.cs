@@ -1,8 +1,8 @@
 using System.Net;
-using Isoproxy.Security;
+using Isoproxy.Addresses;
 using Xunit;
 
-namespace Isoproxy.Tests.Security;
+namespace Isoproxy.Tests.Addresses;
 
 /// <summary>How an endpoint's host is read before the address policy judges it.</summary>
 public sealed class UpstreamHostTests
