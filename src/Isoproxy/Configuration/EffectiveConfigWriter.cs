@@ -70,6 +70,7 @@ public static class EffectiveConfigWriter
         yaml.Append(CultureInfo.InvariantCulture, $"  client_min_body_bytes_per_second: {limits.ClientMinBodyBytesPerSecond}\n");
         yaml.Append(CultureInfo.InvariantCulture, $"  max_request_header_bytes: {SizeParser.Format(limits.MaxRequestHeaderBytes)}\n");
         yaml.Append(CultureInfo.InvariantCulture, $"  max_request_headers: {limits.MaxRequestHeaders}\n");
+        yaml.Append(CultureInfo.InvariantCulture, $"  max_connections: {limits.MaxConnections}\n");
     }
 
     private static void WriteClients(StringBuilder yaml, ProxyConfig config)

@@ -14,6 +14,7 @@ namespace Isoproxy.Configuration;
 /// <param name="ClientMinBodyBytesPerSecond">Slowest request body a client may send, after a 5 s grace period.</param>
 /// <param name="MaxRequestHeaderBytes">Largest total size of a request's headers.</param>
 /// <param name="MaxRequestHeaders">Most header fields in one request.</param>
+/// <param name="MaxConnections">Client connections open at once, across all listeners; the next is closed at accept.</param>
 public sealed record LimitsConfig(
     long MaxRequestBytes,
     long MaxResponseBytes,
@@ -27,7 +28,8 @@ public sealed record LimitsConfig(
     TimeSpan ClientKeepAlive,
     int ClientMinBodyBytesPerSecond,
     int MaxRequestHeaderBytes,
-    int MaxRequestHeaders)
+    int MaxRequestHeaders,
+    int MaxConnections = 1024)
 {
     /// <summary>The value used for every key that the configuration leaves unset.</summary>
     public static LimitsConfig Defaults { get; } = new(
@@ -62,5 +64,10 @@ public sealed record LimitsConfig(
         // Claude Code's headers (many anthropic-beta flags, x-stainless-*) take 2-3 KB.
         MaxRequestHeaderBytes: 32 * 1024,
         // Claude Code sends about 25 header fields.
-        MaxRequestHeaders: 100);
+        MaxRequestHeaders: 100,
+        // Each connection holds a file descriptor, and each request in flight one more upstream.
+        // Far more than any set of local clients opens (Claude Code keeps a handful), and far
+        // below the descriptor limit (systemd's LimitNOFILE), so idle connections can never take
+        // the descriptors that /health and forwarding need.
+        MaxConnections: 1024);
 }

@@ -17,7 +17,7 @@ internal static class LimitsParser
         "max_request_bytes", "max_response_bytes", "timeout_seconds", "connect_timeout_seconds",
         "stream_idle_seconds", "stream_max_seconds", "max_concurrent_requests", "shutdown_grace_seconds",
         "client_header_timeout_seconds", "client_keepalive_seconds", "client_min_body_bytes_per_second",
-        "max_request_header_bytes", "max_request_headers",
+        "max_request_header_bytes", "max_request_headers", "max_connections",
     ];
 
     public static LimitsConfig Parse(MappingReader root)
@@ -41,7 +41,8 @@ internal static class LimitsParser
             ClientKeepAlive: Seconds(limits, "client_keepalive_seconds") ?? defaults.ClientKeepAlive,
             ClientMinBodyBytesPerSecond: PositiveInteger(limits, "client_min_body_bytes_per_second") ?? defaults.ClientMinBodyBytesPerSecond,
             MaxRequestHeaderBytes: IntSize(limits, "max_request_header_bytes") ?? defaults.MaxRequestHeaderBytes,
-            MaxRequestHeaders: PositiveInteger(limits, "max_request_headers") ?? defaults.MaxRequestHeaders);
+            MaxRequestHeaders: PositiveInteger(limits, "max_request_headers") ?? defaults.MaxRequestHeaders,
+            MaxConnections: PositiveInteger(limits, "max_connections") ?? defaults.MaxConnections);
     }
 
     private static long? Size(MappingReader limits, string key)
