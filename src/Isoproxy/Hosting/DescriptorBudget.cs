@@ -24,7 +24,7 @@ public static partial class DescriptorBudget
     public static int MaxConnections(int configured, long descriptorLimit, int inUse, int maxConcurrentRequests)
     {
         var available = descriptorLimit - inUse - (2L * maxConcurrentRequests) - Spare;
-        return (int)Math.Clamp(available, Minimum, configured);
+        return (int)Math.Min(configured, Math.Max(Minimum, available));
     }
 
     /// <summary>The soft RLIMIT_NOFILE and the descriptors open now, or null when they cannot be read.</summary>
