@@ -6,6 +6,7 @@ using Isoproxy.Limits;
 using Isoproxy.Logging;
 using Isoproxy.Security;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -59,7 +60,13 @@ public sealed class ProxyServer : IAsyncDisposable
         // Kestrel may finish in-flight requests for the grace period, plus time to end streams cleanly.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = config.Limits.ShutdownGrace + TimeSpan.FromSeconds(5));
         builder.Services.AddHttpForwarder();
-        builder.WebHost.ConfigureKestrel(kestrel => ConfigureKestrel(kestrel, config));
+        var connections = new ConnectionGate(config.Limits.MaxConnections);
+        var reporter = new RefusalReporter(options.Diagnostics, connections, TimeProvider.System);
+        // Accept loops that survive running out of file descriptors.
+        builder.Services.AddSingleton(reporter);
+        builder.Services.AddSingleton<IConnectionListenerFactory, GuardedListenerFactory>();
+        var admission = new ConnectionAdmission(config, connections, reporter);
+        builder.WebHost.ConfigureKestrel(kestrel => ConfigureKestrel(kestrel, config, admission));
 
         var shutdown = new ShutdownSignal();
         var upstreams = config.Providers.ToFrozenDictionary(p => p.Name, p => UpstreamClientFactory.Create(p, config.Limits), StringComparer.Ordinal);
@@ -71,6 +78,12 @@ public sealed class ProxyServer : IAsyncDisposable
             new ConcurrencyGate(config.Limits.MaxConcurrentRequests),
             new RequestLogWriter(options.RequestLog, config.Logging.Mode),
             shutdown);
+        // The first request's headers are in: the connection's accept-time deadline is met.
+        app.Use((context, next) =>
+        {
+            context.Features.Get<FirstRequestDeadline>()?.RequestArrived();
+            return next(context);
+        });
         app.Run(handler.HandleAsync);
 
         var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
@@ -96,7 +109,25 @@ public sealed class ProxyServer : IAsyncDisposable
         }
 
         server.TcpEndPoint = FindTcpEndPoint(app, config);
+        FitConnectionsToDescriptors(connections, config.Limits, options.Diagnostics);
         return server;
+    }
+
+    /// <summary>Lowers max_connections, with a warning, when the file-descriptor limit cannot hold it.</summary>
+    private static void FitConnectionsToDescriptors(ConnectionGate connections, LimitsConfig limits, TextWriter diagnostics)
+    {
+        if (DescriptorBudget.Measure() is not (long limit, int inUse))
+        {
+            return;
+        }
+        var fitting = DescriptorBudget.MaxConnections(limits.MaxConnections, limit, inUse, limits.MaxConcurrentRequests);
+        if (fitting < limits.MaxConnections)
+        {
+            connections.Restrict(fitting);
+            diagnostics.WriteLine(
+                $"isoproxy: warning: limits.max_connections lowered from {limits.MaxConnections} to {fitting}: the file-descriptor limit is {limit} " +
+                $"and {inUse} are in use (raise LimitNOFILE, or lower max_connections or max_concurrent_requests)");
+        }
     }
 
     /// <summary>Stops gracefully: no new requests, in-flight ones get the grace period.</summary>
@@ -116,7 +147,7 @@ public sealed class ProxyServer : IAsyncDisposable
         }
     }
 
-    private static void ConfigureKestrel(KestrelServerOptions kestrel, ProxyConfig config)
+    private static void ConfigureKestrel(KestrelServerOptions kestrel, ProxyConfig config, ConnectionAdmission admission)
     {
         // The proxy adds nothing of its own to responses.
         kestrel.AddServerHeader = false;
@@ -135,7 +166,11 @@ public sealed class ProxyServer : IAsyncDisposable
 
         if (config.Listen.Tcp is IPEndPoint endPoint)
         {
-            kestrel.Listen(endPoint, listen => listen.Protocols = HttpProtocols.Http1);
+            kestrel.Listen(endPoint, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1;
+                listen.Use(admission.Admit);
+            });
         }
         if (config.Listen.UnixSocketPath is string path)
         {
@@ -144,9 +179,10 @@ public sealed class ProxyServer : IAsyncDisposable
                 listen.Protocols = HttpProtocols.Http1;
                 if (PeerPolicy.IsConfigured(config.Listen))
                 {
-                    // Who connected, read once per connection; the request handler refuses peers not allowed.
+                    // Who connected, read once per connection; refused peers are answered at accept.
                     listen.Use(PeerCredentials.Capture);
                 }
+                listen.Use(admission.Admit);
             });
         }
     }
