@@ -16,7 +16,7 @@ internal static class ListenParser
         UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite;
 
     private static readonly string[] KnownKeys =
-        ["tcp", "unix", "unix_mode", "unsafe_allow_non_loopback", "allowed_uids", "allowed_gids"];
+        ["tcp", "unix", "unix_mode", "unsafe_allow_non_loopback", "allowed_uids", "allowed_gids", "systemd"];
 
     public static ListenConfig Default { get; } = new(DefaultTcp, null, DefaultUnixMode, false, [], []);
 
@@ -42,14 +42,35 @@ internal static class ListenParser
 
         var tcp = ParseTcp(listen, unsafeNonLoopback);
         var unix = ParseUnixPath(listen);
-        if (!listen.Has("tcp") && !listen.Has("unix"))
+        var systemd = ParseSystemd(listen);
+        if (!listen.Has("tcp") && !listen.Has("unix") && !systemd)
         {
-            root.Error("listen", "set tcp, unix or both");
+            root.Error("listen", "set tcp, unix or both (or systemd: true for sockets passed by systemd)");
         }
         var mode = ParseUnixMode(listen);
         var uids = ParseIds(listen, "allowed_uids");
         var gids = ParseIds(listen, "allowed_gids");
-        return new ListenConfig(tcp, unix, mode, unsafeNonLoopback, uids, gids);
+        return new ListenConfig(tcp, unix, mode, unsafeNonLoopback, uids, gids, systemd);
+    }
+
+    /// <summary>
+    /// With <c>systemd: true</c> the socket unit decides every address, path, mode and owner, so
+    /// settings that would decide them here are refused rather than silently ignored.
+    /// </summary>
+    private static bool ParseSystemd(MappingReader listen)
+    {
+        if (listen.Bool("systemd") != true)
+        {
+            return false;
+        }
+        foreach (var key in (string[])["tcp", "unix", "unix_mode"])
+        {
+            if (listen.Has(key))
+            {
+                listen.Error(key, "cannot be combined with listen.systemd: true; the socket unit (ListenStream=, SocketMode=) decides where and how the proxy listens");
+            }
+        }
+        return true;
     }
 
     private static IPEndPoint? ParseTcp(MappingReader listen, bool unsafeNonLoopback)
@@ -142,10 +163,10 @@ internal static class ListenParser
         {
             return [];
         }
-        if (!listen.Has("unix"))
+        if (!listen.Has("unix") && listen.Bool("systemd") != true)
         {
             // Peer credentials exist only on a Unix socket; on TCP the list would silently do nothing.
-            listen.Error(key, "is only valid together with listen.unix");
+            listen.Error(key, "is only valid together with listen.unix or listen.systemd");
         }
         var ids = ImmutableArray.CreateBuilder<uint>();
         for (var i = 0; i < items.Count; i++)

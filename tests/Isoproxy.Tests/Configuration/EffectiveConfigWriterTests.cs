@@ -23,6 +23,7 @@ public sealed class EffectiveConfigWriterTests
               unsafe_allow_non_loopback: false
               allowed_uids: []
               allowed_gids: []
+              systemd: false
             default_provider: anthropic
             providers:
               anthropic:
