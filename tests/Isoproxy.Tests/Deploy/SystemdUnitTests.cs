@@ -69,6 +69,29 @@ public sealed partial class SystemdUnitTests
         Assert.DoesNotContain(lines, l => l.StartsWith("ExecReload=", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void ExampleConfiguration_LoadsWithTheServicesCredential()
+    {
+        var credentials = Directory.CreateTempSubdirectory("isoproxy-credentials-").FullName;
+        try
+        {
+            var keyFile = Path.Combine(credentials, "anthropic-key");
+            File.WriteAllText(keyFile, "sk-example\n");
+            File.SetUnixFileMode(keyFile, UnixFileMode.UserRead);
+
+            var result = Isoproxy.Configuration.ConfigLoader.LoadFile(
+                Path.Combine(UnitDirectory, "isoproxy.yaml"), name => name == "CREDENTIALS_DIRECTORY" ? credentials : null);
+
+            Assert.True(result.IsValid, string.Join("; ", result.Errors));
+            Assert.True(result.Config!.Listen.Systemd);
+            Assert.Equal("credential:anthropic-key", Assert.Single(result.Config.Providers).KeySource);
+        }
+        finally
+        {
+            Directory.Delete(credentials, recursive: true);
+        }
+    }
+
     [GeneratedRegex(@"Overall exposure level for isoproxy\.service: (\d+\.\d+)", RegexOptions.CultureInvariant)]
     private static partial Regex OverallExposure();
 }
