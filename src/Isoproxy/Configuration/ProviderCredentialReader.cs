@@ -12,10 +12,9 @@ internal static partial class ProviderCredentialReader
 {
     public const string DirectoryVariable = "CREDENTIALS_DIRECTORY";
 
-    /// <summary>The key of credential <paramref name="name"/>; <paramref name="path"/> is where it was looked for.</summary>
-    public static ApiKey? FromCredential(string name, Func<string, string?> getEnvironmentVariable, out string? path, out string? error)
+    /// <summary>The key of credential <paramref name="name"/>, or null with <paramref name="error"/> saying why.</summary>
+    public static ApiKey? FromCredential(string name, Func<string, string?> getEnvironmentVariable, out string? error)
     {
-        path = null;
         if (!CredentialNamePattern().IsMatch(name) || name is "." or "..")
         {
             // Not echoed: a value that is no credential name may well be a pasted key.
@@ -33,8 +32,7 @@ internal static partial class ProviderCredentialReader
             error = $"{DirectoryVariable} is not an absolute path";
             return null;
         }
-        path = Path.Combine(directory, name);
-        return ProviderKeyReader.FromFile(path, out error);
+        return ProviderKeyReader.FromFile(Path.Combine(directory, name), out error);
     }
 
     [GeneratedRegex(@"^[A-Za-z0-9_.-]{1,255}\z", RegexOptions.CultureInvariant)]

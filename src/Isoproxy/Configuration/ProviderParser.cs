@@ -176,7 +176,7 @@ internal static partial class ProviderParser
         {
             return (null, null);
         }
-        var key = ProviderCredentialReader.FromCredential(name, context.GetEnvironmentVariable, out _, out var error);
+        var key = ProviderCredentialReader.FromCredential(name, context.GetEnvironmentVariable, out var error);
         if (error is not null)
         {
             provider.Error("api_key_credential", error);

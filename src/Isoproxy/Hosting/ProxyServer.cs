@@ -84,8 +84,8 @@ public sealed class ProxyServer : IAsyncDisposable
         lifetime.ApplicationStopping.Register(() => shutdown.Begin(config.Limits.ShutdownGrace));
         // Type=notify: the service manager learns when the proxy serves and when it begins to drain.
         // The notifier speaks only when NOTIFY_SOCKET is set, i.e. when a service manager asked for it.
-        var notifier = new SystemdNotifier();
-        lifetime.ApplicationStopping.Register(() => notifier.Notify(ServiceState.Stopping));
+        var notifier = options.NotifyServiceManager ? new SystemdNotifier() : null;
+        lifetime.ApplicationStopping.Register(() => notifier?.Notify(ServiceState.Stopping));
 
         var server = new ProxyServer(app, shutdown, upstreams, config, passedSockets);
         try
@@ -108,7 +108,7 @@ public sealed class ProxyServer : IAsyncDisposable
 
         server.TcpEndPoint = FindTcpEndPoint(app, config);
         // Only now: the configuration is loaded and every listener accepts connections.
-        notifier.Notify(ServiceState.Ready);
+        notifier?.Notify(ServiceState.Ready);
         return server;
     }
 

@@ -93,6 +93,11 @@ internal sealed partial class IsoproxyProcess : IAsyncDisposable
         {
             start.ArgumentList.Add(arg);
         }
+        // What a service manager hands the test run itself is not for the proxy under test.
+        foreach (var inherited in (string[])["NOTIFY_SOCKET", "LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES", "CREDENTIALS_DIRECTORY"])
+        {
+            start.Environment.Remove(inherited);
+        }
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;
