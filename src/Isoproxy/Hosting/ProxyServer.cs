@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -25,15 +26,20 @@ public sealed class ProxyServer : IAsyncDisposable
     private readonly ShutdownSignal _shutdown;
     private readonly FrozenDictionary<string, HttpMessageInvoker> _upstreams;
 
-    private ProxyServer(WebApplication app, ShutdownSignal shutdown, FrozenDictionary<string, HttpMessageInvoker> upstreams, ProxyConfig config)
+    private ProxyServer(
+        WebApplication app, ShutdownSignal shutdown, FrozenDictionary<string, HttpMessageInvoker> upstreams, ProxyConfig config, IReadOnlyList<PassedSocket> passedSockets)
     {
         _app = app;
         _shutdown = shutdown;
         _upstreams = upstreams;
         Config = config;
+        PassedSockets = passedSockets;
     }
 
     public ProxyConfig Config { get; }
+
+    /// <summary>The sockets systemd passed (<c>listen.systemd</c>); empty otherwise.</summary>
+    public IReadOnlyList<PassedSocket> PassedSockets { get; }
 
     /// <summary>The bound TCP endpoint (the real port when the configuration asked for port 0), or null.</summary>
     public IPEndPoint? TcpEndPoint { get; private set; }
@@ -53,6 +59,7 @@ public sealed class ProxyServer : IAsyncDisposable
         {
             throw new ProxyStartException(problem);
         }
+        var passedSockets = config.Listen.Systemd ? FindPassedSockets(config.Listen) : [];
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = "isoproxy" });
         ConfigureLogging(builder.Logging, config.Logging.Mode, options.Diagnostics);
@@ -66,7 +73,7 @@ public sealed class ProxyServer : IAsyncDisposable
         builder.Services.AddSingleton(reporter);
         builder.Services.AddSingleton<IConnectionListenerFactory, GuardedListenerFactory>();
         var admission = new ConnectionAdmission(config, connections, reporter);
-        builder.WebHost.ConfigureKestrel(kestrel => ConfigureKestrel(kestrel, config, admission));
+        builder.WebHost.ConfigureKestrel(kestrel => ConfigureKestrel(kestrel, config, admission, passedSockets));
 
         var shutdown = new ShutdownSignal();
         var upstreams = config.Providers.ToFrozenDictionary(p => p.Name, p => UpstreamClientFactory.Create(p, config.Limits), StringComparer.Ordinal);
@@ -88,8 +95,12 @@ public sealed class ProxyServer : IAsyncDisposable
 
         var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
         lifetime.ApplicationStopping.Register(() => shutdown.Begin(config.Limits.ShutdownGrace));
+        // Type=notify: the service manager learns when the proxy serves and when it begins to drain.
+        // The notifier speaks only when NOTIFY_SOCKET is set, i.e. when a service manager asked for it.
+        var notifier = options.NotifyServiceManager ? new SystemdNotifier() : null;
+        lifetime.ApplicationStopping.Register(() => notifier?.Notify(ServiceState.Stopping));
 
-        var server = new ProxyServer(app, shutdown, upstreams, config);
+        var server = new ProxyServer(app, shutdown, upstreams, config, passedSockets);
         try
         {
             if (config.Listen.UnixSocketPath is string path)
@@ -110,6 +121,8 @@ public sealed class ProxyServer : IAsyncDisposable
 
         server.TcpEndPoint = FindTcpEndPoint(app, config);
         FitConnectionsToDescriptors(connections, config.Limits, options.Diagnostics);
+        // Only now: the configuration is loaded and every listener accepts connections.
+        notifier?.Notify(ServiceState.Ready);
         return server;
     }
 
@@ -147,7 +160,24 @@ public sealed class ProxyServer : IAsyncDisposable
         }
     }
 
-    private static void ConfigureKestrel(KestrelServerOptions kestrel, ProxyConfig config, ConnectionAdmission admission)
+    /// <summary>The sockets systemd passed, checked; throws naming every problem when they cannot be served.</summary>
+    private static IReadOnlyList<PassedSocket> FindPassedSockets(ListenConfig listen)
+    {
+        var (descriptors, problem) = SystemdSockets.Descriptors(
+            Environment.GetEnvironmentVariable("LISTEN_PID"), Environment.GetEnvironmentVariable("LISTEN_FDS"), Environment.ProcessId);
+        if (problem is not null)
+        {
+            throw new ProxyStartException(problem);
+        }
+        var (sockets, problems) = SystemdSockets.Inspect(descriptors, listen);
+        if (problems.Count > 0)
+        {
+            throw new ProxyStartException(string.Join("; ", problems));
+        }
+        return sockets;
+    }
+
+    private static void ConfigureKestrel(KestrelServerOptions kestrel, ProxyConfig config, ConnectionAdmission admission, IReadOnlyList<PassedSocket> passedSockets)
     {
         // The proxy adds nothing of its own to responses.
         kestrel.AddServerHeader = false;
@@ -180,6 +210,19 @@ public sealed class ProxyServer : IAsyncDisposable
                 if (PeerPolicy.IsConfigured(config.Listen))
                 {
                     // Who connected, read once per connection; refused peers are answered at accept.
+                    listen.Use(PeerCredentials.Capture);
+                }
+                listen.Use(admission.Admit);
+            });
+        }
+        foreach (var passed in passedSockets)
+        {
+            kestrel.ListenHandle((ulong)passed.FileDescriptor, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1;
+                // The same peer check as listen.unix; TCP has no peer credentials, as with listen.tcp.
+                if (passed.IsUnix && PeerPolicy.IsConfigured(config.Listen))
+                {
                     listen.Use(PeerCredentials.Capture);
                 }
                 listen.Use(admission.Admit);

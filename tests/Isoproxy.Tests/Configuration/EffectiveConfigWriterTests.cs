@@ -24,6 +24,7 @@ public sealed class EffectiveConfigWriterTests
               unsafe_allow_world_socket: false
               allowed_uids: []
               allowed_gids: []
+              systemd: false
             default_provider: anthropic
             providers:
               anthropic:
