@@ -25,15 +25,19 @@ public sealed class ProxyServer : IAsyncDisposable
     private readonly ShutdownSignal _shutdown;
     private readonly FrozenDictionary<string, HttpMessageInvoker> _upstreams;
 
-    private ProxyServer(WebApplication app, ShutdownSignal shutdown, FrozenDictionary<string, HttpMessageInvoker> upstreams, ProxyConfig config)
+    private ProxyServer(WebApplication app, ShutdownSignal shutdown, FrozenDictionary<string, HttpMessageInvoker> upstreams, ProxyConfig config, ConnectionGate connections)
     {
         _app = app;
         _shutdown = shutdown;
         _upstreams = upstreams;
         Config = config;
+        Connections = connections;
     }
 
     public ProxyConfig Config { get; }
+
+    /// <summary>Open client connections and refusals by reason, for monitoring.</summary>
+    public ConnectionGate Connections { get; }
 
     /// <summary>The bound TCP endpoint (the real port when the configuration asked for port 0), or null.</summary>
     public IPEndPoint? TcpEndPoint { get; private set; }
@@ -89,7 +93,7 @@ public sealed class ProxyServer : IAsyncDisposable
         var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
         lifetime.ApplicationStopping.Register(() => shutdown.Begin(config.Limits.ShutdownGrace));
 
-        var server = new ProxyServer(app, shutdown, upstreams, config);
+        var server = new ProxyServer(app, shutdown, upstreams, config, connections);
         try
         {
             if (config.Listen.UnixSocketPath is string path)
