@@ -56,9 +56,9 @@ public sealed class ConnectionAdmission(ProxyConfig config, ConnectionGate gate,
         {
             await connection.Transport.Output.WriteAsync(Encoding.ASCII.GetBytes(head), linger.Token);
             await connection.Transport.Output.WriteAsync(body, linger.Token);
-            await connection.Transport.Output.CompleteAsync();
-            // Read what the peer sends meanwhile, for a bounded time: closing with unread data
-            // would reset the connection, and the peer might lose the answer.
+            // Read what the peer sends meanwhile, until it closes (the answer says Connection:
+            // close) or for a bounded time: closing with unread data would reset the connection,
+            // and the peer might lose the answer. The output stays open for the same reason.
             while (true)
             {
                 var read = await connection.Transport.Input.ReadAsync(linger.Token);

@@ -22,7 +22,16 @@ public sealed class GuardedListenerFactory(IOptions<SocketTransportOptions> tran
 
     public ValueTask<IConnectionListener> BindAsync(EndPoint endpoint, CancellationToken cancellationToken = default)
     {
-        var socket = SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint);
+        Socket socket;
+        try
+        {
+            socket = SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint);
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.AddressAlreadyInUse)
+        {
+            // What Kestrel's own transport throws: the server reports it as "address already in use".
+            throw new AddressInUseException(ex.Message, ex);
+        }
         try
         {
             socket.Listen(Backlog);

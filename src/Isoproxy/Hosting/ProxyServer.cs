@@ -27,19 +27,23 @@ public sealed class ProxyServer : IAsyncDisposable
     private readonly FrozenDictionary<string, HttpMessageInvoker> _upstreams;
 
     private ProxyServer(
-        WebApplication app, ShutdownSignal shutdown, FrozenDictionary<string, HttpMessageInvoker> upstreams, ProxyConfig config, IReadOnlyList<PassedSocket> passedSockets)
+        WebApplication app, ShutdownSignal shutdown, FrozenDictionary<string, HttpMessageInvoker> upstreams, ProxyConfig config,
+        IReadOnlyList<PassedSocket> passedSockets, ConnectionGate connections)
     {
         _app = app;
         _shutdown = shutdown;
         _upstreams = upstreams;
         Config = config;
         PassedSockets = passedSockets;
+        Connections = connections;
     }
 
     public ProxyConfig Config { get; }
 
     /// <summary>The sockets systemd passed (<c>listen.systemd</c>); empty otherwise.</summary>
     public IReadOnlyList<PassedSocket> PassedSockets { get; }
+    /// <summary>Open client connections and refusals by reason, for monitoring.</summary>
+    public ConnectionGate Connections { get; }
 
     /// <summary>The bound TCP endpoint (the real port when the configuration asked for port 0), or null.</summary>
     public IPEndPoint? TcpEndPoint { get; private set; }
@@ -100,7 +104,7 @@ public sealed class ProxyServer : IAsyncDisposable
         var notifier = options.NotifyServiceManager ? new SystemdNotifier() : null;
         lifetime.ApplicationStopping.Register(() => notifier?.Notify(ServiceState.Stopping));
 
-        var server = new ProxyServer(app, shutdown, upstreams, config, passedSockets);
+        var server = new ProxyServer(app, shutdown, upstreams, config, passedSockets, connections);
         try
         {
             if (config.Listen.UnixSocketPath is string path)

@@ -1,3 +1,4 @@
+using Isoproxy.Hosting;
 using Isoproxy.Tests.Infrastructure;
 using Xunit;
 
@@ -40,6 +41,8 @@ public sealed class ConnectionLimitTests
         Assert.Equal("", received);
         Assert.True(at < TimeSpan.FromSeconds(2), $"closed only after {at}");
         await WaitForAsync(() => Task.FromResult(env.Diagnostics.Contains("isoproxy: connections refused: 1 over max_connections (2); 2 open", StringComparison.Ordinal)), ct);
+        Assert.Equal(1, env.Proxy.Connections.Refused(ConnectionRefusal.OverMaxConnections));
+        Assert.Equal(2, env.Proxy.Connections.Open);
 
         first.Dispose();
         second.Dispose();
