@@ -1,9 +1,8 @@
-using System.Collections.Frozen;
 using System.Net;
 using Isoproxy.Configuration;
 using Isoproxy.Forwarding;
 using Isoproxy.Limits;
-using Isoproxy.Logging;
+using Isoproxy.Operations;
 using Isoproxy.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -22,17 +21,45 @@ public sealed class ProxyServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ShutdownSignal _shutdown;
-    private readonly FrozenDictionary<string, HttpMessageInvoker> _upstreams;
+    private readonly ProxyRuntimeHolder _runtime;
+    private readonly ConcurrencyGate _concurrency;
+    private readonly ProxyServerOptions _options;
+    private readonly SemaphoreSlim _reloadLock = new(1, 1);
+    private AdminServer? _admin;
+    private volatile bool _listening;
+    private long _stopStarted;
 
-    private ProxyServer(WebApplication app, ShutdownSignal shutdown, FrozenDictionary<string, HttpMessageInvoker> upstreams, ProxyConfig config)
+    private ProxyServer(WebApplication app, ShutdownSignal shutdown, ProxyRuntimeHolder runtime, ConcurrencyGate concurrency,
+        ProxyMetrics metrics, SecurityEventWriter events, ProxyServerOptions options)
     {
         _app = app;
         _shutdown = shutdown;
-        _upstreams = upstreams;
-        Config = config;
+        _runtime = runtime;
+        _concurrency = concurrency;
+        _options = options;
+        Metrics = metrics;
+        Events = events;
     }
 
-    public ProxyConfig Config { get; }
+    /// <summary>The configuration new requests use: the one started with, or the last one reloaded.</summary>
+    public ProxyConfig Config => _runtime.Current.Config;
+
+    /// <summary>The proxy's instruments, exported on the admin listener.</summary>
+    public ProxyMetrics Metrics { get; }
+
+    /// <summary>The security event stream (JSON lines on the diagnostics writer).</summary>
+    public SecurityEventWriter Events { get; }
+
+    /// <summary>The admin listener's TCP endpoint, or null when there is none.</summary>
+    public IPEndPoint? AdminTcpEndPoint => _admin?.TcpEndPoint;
+
+    /// <summary><c>http://host:port</c> of the admin TCP listener, or null.</summary>
+    public Uri? AdminBaseUri => AdminTcpEndPoint is null ? null : new Uri($"http://{AdminTcpEndPoint}");
+
+    /// <summary>What <c>/readyz</c> says now.</summary>
+    public Readiness Readiness => _shutdown.Stopping.IsCancellationRequested ? Readiness.Draining
+        : _listening ? Readiness.Ready
+        : Readiness.Starting;
 
     /// <summary>The bound TCP endpoint (the real port when the configuration asked for port 0), or null.</summary>
     public IPEndPoint? TcpEndPoint { get; private set; }
@@ -62,21 +89,24 @@ public sealed class ProxyServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel => ConfigureKestrel(kestrel, config));
 
         var shutdown = new ShutdownSignal();
-        var upstreams = config.Providers.ToFrozenDictionary(p => p.Name, p => UpstreamClientFactory.Create(p, config.Limits), StringComparer.Ordinal);
+        var runtime = new ProxyRuntimeHolder(new ProxyRuntime(config, options.RequestLog));
+        var concurrency = new ConcurrencyGate(config.Limits.MaxConcurrentRequests);
+        var metrics = new ProxyMetrics(options.Version);
+        var events = new SecurityEventWriter(options.Diagnostics);
         var app = builder.Build();
         var handler = new ProxyRequestHandler(
             config,
             app.Services.GetRequiredService<IHttpForwarder>(),
-            upstreams,
-            new ConcurrencyGate(config.Limits.MaxConcurrentRequests),
-            new RequestLogWriter(options.RequestLog, config.Logging.Mode),
+            runtime.Current.Upstreams,
+            concurrency,
+            runtime.Current.Log,
             shutdown);
         app.Run(handler.HandleAsync);
 
+        var server = new ProxyServer(app, shutdown, runtime, concurrency, metrics, events, options);
         var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
-        lifetime.ApplicationStopping.Register(() => shutdown.Begin(config.Limits.ShutdownGrace));
-
-        var server = new ProxyServer(app, shutdown, upstreams, config);
+        lifetime.ApplicationStopping.Register(server.OnStopping);
+        lifetime.ApplicationStopped.Register(server.OnStopped);
         try
         {
             if (config.Listen.UnixSocketPath is string path)
@@ -96,25 +126,106 @@ public sealed class ProxyServer : IAsyncDisposable
         }
 
         server.TcpEndPoint = FindTcpEndPoint(app, config);
+        if (config.Admin is AdminConfig admin)
+        {
+            try
+            {
+                server._admin = await AdminServer.StartAsync(admin, metrics, () => server.Readiness, config.Logging.Mode, options.Diagnostics, cancellationToken);
+            }
+            catch (ProxyStartException)
+            {
+                await server.DisposeAsync();
+                throw;
+            }
+        }
+        server._listening = true;
         return server;
     }
 
     /// <summary>Stops gracefully: no new requests, in-flight ones get the grace period.</summary>
     public Task StopAsync() => _app.StopAsync();
 
+    /// <summary>
+    /// Loads the configuration again with <paramref name="load"/> (the same loader as at start-up,
+    /// so every key source is read again) and, when it is valid, makes new requests use it. On any
+    /// error nothing changes. Listener settings keep their running values and are reported.
+    /// </summary>
+    /// <param name="source">The file path, or <c>built-in</c>, for messages and events.</param>
+    public async Task<ReloadResult> ReloadAsync(Func<ConfigLoadResult> load, string source)
+    {
+        ArgumentNullException.ThrowIfNull(load);
+        await _reloadLock.WaitAsync();
+        try
+        {
+            return Reload(load(), source);
+        }
+        finally
+        {
+            _reloadLock.Release();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _app.DisposeAsync();
-        foreach (var upstream in _upstreams.Values)
+        if (_admin is not null)
         {
-            upstream.Dispose();
+            await _admin.DisposeAsync();
         }
+        _runtime.Dispose();
+        Metrics.Dispose();
         _shutdown.Dispose();
+        _reloadLock.Dispose();
         if (Config.Listen.UnixSocketPath is string path && File.Exists(path))
         {
             File.Delete(path);
         }
     }
+
+    private ReloadResult Reload(ConfigLoadResult result, string source)
+    {
+        var diagnostics = _options.Diagnostics;
+        foreach (var warning in result.Warnings)
+        {
+            diagnostics.WriteLine($"isoproxy: reload: warning: {warning}");
+        }
+        if (!result.IsValid)
+        {
+            diagnostics.WriteLine($"isoproxy: reload: {source}: {result.Errors.Length} configuration error(s); the running configuration is kept:");
+            foreach (var error in result.Errors)
+            {
+                diagnostics.WriteLine($"  - {error}");
+            }
+            Metrics.ConfigReloaded(succeeded: false);
+            Events.ConfigReloadFailed(source, result.Errors);
+            return new ReloadResult(false, result.Errors, []);
+        }
+
+        var running = Config;
+        var restartRequired = RestartRequiredChanges.Find(running, result.Config!);
+        var config = RestartRequiredChanges.KeepRunningListeners(running, result.Config!);
+        _runtime.Replace(new ProxyRuntime(config, _options.RequestLog));
+        _concurrency.MaxConcurrent = config.Limits.MaxConcurrentRequests;
+        Metrics.ConfigReloaded(succeeded: true);
+        Metrics.ConfigLoaded(DateTimeOffset.UtcNow);
+        foreach (var setting in restartRequired)
+        {
+            diagnostics.WriteLine($"isoproxy: reload: {setting} changed; it takes effect after a restart (the running value is kept)");
+        }
+        diagnostics.WriteLine($"isoproxy: reload: {source}: configuration reloaded; new requests use it");
+        Events.ConfigReloaded(source, result.SourceSha256, config.Providers.Select(p => p.Name), restartRequired);
+        return new ReloadResult(true, [], [.. restartRequired]);
+    }
+
+    private void OnStopping()
+    {
+        _stopStarted = Environment.TickCount64;
+        var grace = Config.Limits.ShutdownGrace;
+        Events.ShutdownStarted(grace, _concurrency.InFlight);
+        _shutdown.Begin(grace);
+    }
+
+    private void OnStopped() => Events.ShutdownFinished(TimeSpan.FromMilliseconds(Environment.TickCount64 - _stopStarted));
 
     private static void ConfigureKestrel(KestrelServerOptions kestrel, ProxyConfig config)
     {
@@ -151,7 +262,7 @@ public sealed class ProxyServer : IAsyncDisposable
         }
     }
 
-    private static void ConfigureLogging(ILoggingBuilder logging, LogMode mode, TextWriter diagnostics)
+    internal static void ConfigureLogging(ILoggingBuilder logging, LogMode mode, TextWriter diagnostics)
     {
         logging.ClearProviders();
         logging.AddProvider(new DiagnosticsLoggerProvider(diagnostics));

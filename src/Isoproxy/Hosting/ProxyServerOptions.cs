@@ -1,3 +1,5 @@
+using System.Reflection;
+
 namespace Isoproxy.Hosting;
 
 /// <summary>Where a <see cref="ProxyServer"/> writes; tests capture both.</summary>
@@ -5,5 +7,9 @@ namespace Isoproxy.Hosting;
 /// <param name="Diagnostics">Human-readable start-up and framework messages (stderr for the command).</param>
 public sealed record ProxyServerOptions(TextWriter RequestLog, TextWriter Diagnostics)
 {
+    /// <summary>The <c>version</c> label of <c>isoproxy_build_info</c>.</summary>
+    public string Version { get; init; } =
+        typeof(ProxyServerOptions).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
     public static ProxyServerOptions Console { get; } = new(System.Console.Out, System.Console.Error);
 }

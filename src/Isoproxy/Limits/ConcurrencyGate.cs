@@ -7,12 +7,20 @@ namespace Isoproxy.Limits;
 public sealed class ConcurrencyGate(int maxConcurrent)
 {
     private int _inFlight;
+    private int _maxConcurrent = maxConcurrent;
+
+    /// <summary>The limit; a configuration reload changes it, and requests in flight keep counting against it.</summary>
+    public int MaxConcurrent
+    {
+        get => Volatile.Read(ref _maxConcurrent);
+        set => Volatile.Write(ref _maxConcurrent, value);
+    }
 
     public int InFlight => Volatile.Read(ref _inFlight);
 
     public bool TryEnter()
     {
-        if (Interlocked.Increment(ref _inFlight) <= maxConcurrent)
+        if (Interlocked.Increment(ref _inFlight) <= MaxConcurrent)
         {
             return true;
         }
