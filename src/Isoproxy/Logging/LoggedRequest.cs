@@ -38,7 +38,8 @@ public sealed class LoggedRequest(string requestId, string method, string rawTar
             State?.UpstreamRequestId,
             Outcome,
             includeHeaders ? Flatten(context.Request.Headers) : null,
-            includeHeaders && UpstreamResponseHeaders is not null ? Flatten(UpstreamResponseHeaders) : null);
+            includeHeaders && UpstreamResponseHeaders is not null ? Flatten(UpstreamResponseHeaders) : null,
+            RequestAttribution.From(context.Request.Headers));
     }
 
     /// <summary>The path only: a query may carry anything, so it is never logged.</summary>
