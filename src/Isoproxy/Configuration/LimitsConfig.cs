@@ -31,11 +31,11 @@ public sealed record LimitsConfig(
 {
     /// <summary>The value used for every key that the configuration leaves unset.</summary>
     public static LimitsConfig Defaults { get; } = new(
-        // The design guide's value. Claude Code bodies are 5–50 KB; images and PDFs make them larger.
+        // Claude Code bodies are 5–50 KB; images and PDFs make them larger, and 5 MB still bounds memory.
         MaxRequestBytes: 5L * 1024 * 1024,
-        // The design guide's value. Applies to every reply, streamed or not.
+        // The longest replies (64k tokens plus thinking) stay well under it. Applies to every reply, streamed or not.
         MaxResponseBytes: 20L * 1024 * 1024,
-        // The design guide's value. For a streamed reply the headers come within seconds; a
+        // For a streamed reply the headers come within seconds; a
         // non-streaming reply must complete within it (raise it for long non-streaming calls:
         // Claude Code waits 300 s for those).
         Timeout: TimeSpan.FromSeconds(120),

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
@@ -32,25 +33,26 @@ public static class ErrorResponseWriter
         return Encoding.UTF8.GetBytes($"event: error\ndata: {data}\n\n");
     }
 
-    /// <summary>Answers the request with the failure, unless the response has already started.</summary>
+    /// <summary>Answers the request with the outcome's error, unless the response has already started.</summary>
     /// <returns>False when the response had started and nothing could be written.</returns>
     /// <param name="allow">For 405: the <c>Allow</c> header's value.</param>
-    public static async Task<bool> TryWriteAsync(HttpContext context, ProxyFailure failure, string message, CancellationToken cancellationToken, string? allow = null)
+    public static async Task<bool> TryWriteAsync(HttpContext context, Outcome outcome, string message, CancellationToken cancellationToken, string? allow = null)
     {
         if (context.Response.HasStarted)
         {
             return false;
         }
 
-        var description = ErrorCatalog.Describe(failure);
-        var body = Envelope(description.Type, message);
+        var description = OutcomeCatalog.Describe(outcome);
+        var status = description.Status ?? throw new UnreachableException($"outcome {outcome} has no answer of its own");
+        var body = Envelope(description.ErrorType, message);
 
         var response = context.Response;
         response.Clear();
-        response.StatusCode = description.Status;
+        response.StatusCode = status;
         response.ContentType = "application/json";
         response.ContentLength = body.Length;
-        response.Headers[ErrorCatalog.ReasonHeader] = description.Reason;
+        response.Headers[OutcomeCatalog.ReasonHeader] = description.Reason;
         if (description.RetryCannotHelp)
         {
             response.Headers["x-should-retry"] = "false";

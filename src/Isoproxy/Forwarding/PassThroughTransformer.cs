@@ -1,4 +1,3 @@
-using Isoproxy.Credentials;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 using Yarp.ReverseProxy.Forwarder;
@@ -8,10 +7,9 @@ namespace Isoproxy.Forwarding;
 /// <summary>
 /// Builds the upstream request from the client's and relays the upstream's response head, changing
 /// nothing but what <see cref="HeaderPolicy"/> and <see cref="CredentialInjector"/> say.
-/// One instance per request.
+/// One instance per request; what it learns of the response goes into the <see cref="UpstreamExchange"/>.
 /// </summary>
-public sealed class PassThroughTransformer(ForwardingState state, Func<HttpResponseMessage, bool> onResponseHeaders, Func<Stream, bool, ResponseRelayStream> createRelay)
-    : HttpTransformer
+public sealed class PassThroughTransformer(UpstreamExchange exchange) : HttpTransformer
 {
     public override ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
     {
@@ -37,9 +35,9 @@ public sealed class PassThroughTransformer(ForwardingState state, Func<HttpRespo
 
         // The upstream's host and path come from configuration and the route table only.
         proxyRequest.Headers.Host = null;
-        proxyRequest.RequestUri = UpstreamUrl.Build(state.Provider.Endpoint, state.ApiPath, state.Query);
+        proxyRequest.RequestUri = UpstreamUrl.Build(exchange.Provider.Endpoint, exchange.ApiPath, exchange.Query);
 
-        CredentialInjector.Inject(proxyRequest, state.Provider);
+        CredentialInjector.Inject(proxyRequest, exchange.Provider);
         return default;
     }
 
@@ -50,7 +48,7 @@ public sealed class PassThroughTransformer(ForwardingState state, Func<HttpRespo
             return false;
         }
 
-        if (!onResponseHeaders(proxyResponse))
+        if (!exchange.AcceptResponseHead(proxyResponse))
         {
             // Refused (e.g. declared body over the limit): nothing of this response is relayed.
             return false;
@@ -58,7 +56,7 @@ public sealed class PassThroughTransformer(ForwardingState state, Func<HttpRespo
 
         var copyBody = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
         var isEventStream = IsEventStream(proxyResponse);
-        proxyResponse.Content = new RelayContent(proxyResponse.Content, upstream => createRelay(upstream, isEventStream));
+        proxyResponse.Content = new RelayContent(proxyResponse.Content, upstream => exchange.StartRelay(upstream, isEventStream));
         return copyBody;
     }
 

@@ -2,7 +2,6 @@ using System.Collections.Frozen;
 using System.Diagnostics;
 using Isoproxy.Configuration;
 using Isoproxy.Errors;
-using Isoproxy.Hosting;
 using Isoproxy.Limits;
 using Isoproxy.Logging;
 using Isoproxy.Routing;
@@ -48,8 +47,8 @@ public sealed class ProxyRequestHandler(
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // A fault of the proxy itself: say so, in the API's shape, and let the host log it.
-            logged.Outcome = ErrorCatalog.Describe(ProxyFailure.Internal).Reason;
-            if (!await ErrorResponseWriter.TryWriteAsync(context, ProxyFailure.Internal, "isoproxy: internal error", CancellationToken.None))
+            logged.Outcome = Outcome.Internal;
+            if (!await ErrorResponseWriter.TryWriteAsync(context, Outcome.Internal, OutcomeCatalog.Describe(Outcome.Internal).Message(config.Limits), CancellationToken.None))
             {
                 context.Abort();
             }
@@ -72,16 +71,16 @@ public sealed class ProxyRequestHandler(
         switch (route.Kind)
         {
             case RouteKind.Health:
-                logged.Outcome = "ok";
+                logged.Outcome = Outcome.Ok;
                 context.Response.ContentType = "application/json";
                 context.Response.ContentLength = HealthBody.Length;
                 await context.Response.Body.WriteAsync(HealthBody, ct);
                 return;
             case RouteKind.NotFound:
-                await RefuseAsync(context, logged, ProxyFailure.RouteNotFound, "isoproxy: " + route.Reason);
+                await RefuseAsync(context, logged, Outcome.RouteNotFound, route.Reason);
                 return;
             case RouteKind.MethodNotAllowed:
-                await RefuseAsync(context, logged, ProxyFailure.MethodNotAllowed, "isoproxy: " + route.Reason, route.AllowedMethod);
+                await RefuseAsync(context, logged, Outcome.MethodNotAllowed, route.Reason, route.AllowedMethod);
                 return;
             case RouteKind.Forward:
                 break;
@@ -94,34 +93,33 @@ public sealed class ProxyRequestHandler(
         if (context.Features.Get<PeerCredentials>() is { } peer && PeerPolicy.IsConfigured(config.Listen)
             && PeerPolicy.Refusal(peer, config.Listen) is string peerRefusal)
         {
-            await RefuseAsync(context, logged, ProxyFailure.PeerNotAllowed, "isoproxy: " + peerRefusal);
+            await RefuseAsync(context, logged, Outcome.PeerNotAllowed, peerRefusal);
             return;
         }
         var client = ClientAuthenticator.Decide(context.Request.Headers["x-api-key"], context.Request.Headers.Authorization, provider.Name, config.Clients);
         logged.Client = client.ClientName;
-        if (client.Failure is ProxyFailure clientFailure)
+        if (client.Failure is Outcome clientFailure)
         {
-            await RefuseAsync(context, logged, clientFailure, "isoproxy: " + client.Reason);
+            await RefuseAsync(context, logged, clientFailure, client.Reason);
             return;
         }
 
         // (4) Limits.
         if (shutdown.Stopping.IsCancellationRequested)
         {
-            await RefuseAsync(context, logged, ProxyFailure.ShuttingDown, "isoproxy: the proxy is shutting down");
+            await RefuseAsync(context, logged, Outcome.ShuttingDown);
             return;
         }
         if (!concurrency.TryEnter())
         {
-            await RefuseAsync(context, logged, ProxyFailure.ConcurrencyLimit,
-                $"isoproxy: more than max_concurrent_requests ({config.Limits.MaxConcurrentRequests}) requests in flight; retry shortly");
+            await RefuseAsync(context, logged, Outcome.ConcurrencyLimit);
             return;
         }
         try
         {
-            if (context.Request.ContentLength > config.Limits.MaxRequestBytes)
+            if (BoundedRequestBodyStream.DeclaresTooMuch(context.Request.ContentLength, config.Limits.MaxRequestBytes))
             {
-                await RefuseAsync(context, logged, ProxyFailure.RequestTooLarge, RequestTooLargeMessage());
+                await RefuseAsync(context, logged, Outcome.RequestTooLarge);
                 return;
             }
             var body = new BoundedRequestBodyStream(context.Request.Body, config.Limits.MaxRequestBytes);
@@ -139,62 +137,12 @@ public sealed class ProxyRequestHandler(
 
     private async Task ForwardAsync(HttpContext context, ProviderConfig provider, RouteDecision route, LoggedRequest logged)
     {
-        var limits = config.Limits;
-        var state = new ForwardingState(provider, route.ApiPath, route.Query);
-        logged.State = state;
-
-        // timeout_seconds, first part: the upstream's response headers.
-        using var headersDeadline = new CancellationTokenSource(limits.Timeout);
-        var headersReceived = false;
-        using var endOnShutdown = shutdown.GraceExpired.Register(() =>
-        {
-            if (!Volatile.Read(ref headersReceived))
-            {
-                headersDeadline.Cancel();
-            }
-        });
-
-        bool OnResponseHeaders(HttpResponseMessage response)
-        {
-            Volatile.Write(ref headersReceived, true);
-            headersDeadline.CancelAfter(Timeout.InfiniteTimeSpan);
-            state.UpstreamStatus = (int)response.StatusCode;
-            state.TimeToHeadersMs = Environment.TickCount64 - logged.StartedAt;
-            if (response.Headers.TryGetValues("request-id", out var ids))
-            {
-                state.UpstreamRequestId = ids.FirstOrDefault();
-            }
-            if (log.Mode == LogMode.Debug)
-            {
-                logged.UpstreamResponseHeaders = [.. response.Headers, .. response.Content.Headers];
-            }
-
-            if (response.Content.Headers.ContentLength > limits.MaxResponseBytes)
-            {
-                state.Refusal = ProxyFailure.ResponseTooLarge;
-                return false;
-            }
-            return true;
-        }
-
-        ResponseRelayStream CreateRelay(Stream upstream, bool isEventStream)
-        {
-            var relayLimits = isEventStream
-                ? new RelayLimits(limits.MaxResponseBytes, IsEventStream: true, limits.StreamIdle,
-                    Environment.TickCount64 + (long)limits.StreamMax.TotalMilliseconds)
-                // timeout_seconds, second part: a non-streaming body completes within it.
-                : new RelayLimits(limits.MaxResponseBytes, IsEventStream: false, Timeout.InfiniteTimeSpan,
-                    logged.StartedAt + (long)limits.Timeout.TotalMilliseconds);
-            var relay = new ResponseRelayStream(upstream, relayLimits, shutdown.GraceExpired, outcome => state.RelayOutcome = outcome);
-            state.Relay = relay;
-            return relay;
-        }
-
-        var transformer = new PassThroughTransformer(state, OnResponseHeaders, CreateRelay);
+        using var exchange = new UpstreamExchange(provider, route, config.Limits, logged.StartedAt, shutdown.GraceExpired, captureHeaders: log.Mode == LogMode.Debug);
+        var transformer = new PassThroughTransformer(exchange);
         var requestConfig = new ForwarderRequestConfig
         {
-            // Timing is enforced above and in the relay, each bound named for what it measures;
-            // the forwarder's own idle timer must never fire first.
+            // Every bound is enforced by the exchange and the relay, each named for what it
+            // measures; the forwarder's own idle timer must never fire first.
             ActivityTimeout = TimeSpan.FromDays(1),
             Version = provider.HttpVersion,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact,
@@ -202,71 +150,34 @@ public sealed class ProxyRequestHandler(
         };
 
         // (7) Send. The forwarder never retries.
-        var error = await forwarder.SendAsync(context, provider.Endpoint.AbsoluteUri, upstreams[provider.Name], requestConfig, transformer, headersDeadline.Token);
+        var error = await forwarder.SendAsync(context, provider.Endpoint.AbsoluteUri, upstreams[provider.Name], requestConfig, transformer, exchange.HeadersDeadline);
 
-        if (state.Refusal is ProxyFailure refusal)
+        // Classify: a bound of the proxy's own, or who failed.
+        var outcome = OutcomeClassifier.Classify(error, context.Features.Get<IForwarderErrorFeature>()?.Exception, exchange.Bound, context.RequestAborted.IsCancellationRequested);
+        logged.Outcome = outcome;
+        logged.TimeToHeadersMs = exchange.TimeToHeadersMs;
+        logged.UpstreamRequestId = exchange.UpstreamRequestId;
+        logged.UpstreamResponseHeaders = exchange.UpstreamResponseHeaders;
+        logged.ResponseBytes = exchange.Relay?.RelayedBytes;
+
+        // Answer: the proxy's own error while nothing has been sent; once something has, a broken
+        // connection, never a short response that looks complete. (A stream cut by a bound has
+        // already ended with its SSE error event, cleanly.)
+        if (!context.Response.HasStarted && OutcomeCatalog.Describe(outcome).Status is not null)
         {
-            await RefuseAsync(context, logged, refusal,
-                $"isoproxy: upstream response declares more than max_response_bytes ({limits.MaxResponseBytes} bytes)");
-            return;
+            await ErrorResponseWriter.TryWriteAsync(context, outcome, OutcomeCatalog.Describe(outcome).Message(config.Limits), CancellationToken.None);
         }
-
-        var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
-        var failure = UpstreamFailureClassifier.Classify(
-            error,
-            exception,
-            headersTimedOut: !headersReceived && headersDeadline.IsCancellationRequested && !shutdown.GraceExpired.IsCancellationRequested,
-            shuttingDown: !headersReceived && shutdown.GraceExpired.IsCancellationRequested,
-            clientAborted: context.RequestAborted.IsCancellationRequested,
-            state.RelayOutcome);
-
-        logged.Outcome = OutcomeName(error, failure, state.RelayOutcome, context.RequestAborted.IsCancellationRequested);
-        if (failure is ProxyFailure f && !context.Response.HasStarted)
+        else if (error != ForwarderError.None)
         {
-            await ErrorResponseWriter.TryWriteAsync(context, f, FailureMessage(f, limits), CancellationToken.None);
-        }
-        else if (failure is not null || error != ForwarderError.None)
-        {
-            // Started and failed: the client must see a broken response, never a short one that looks complete.
             context.Abort();
         }
     }
 
-    private static string OutcomeName(ForwarderError error, ProxyFailure? failure, RelayOutcome relay, bool clientAborted) => relay switch
+    /// <summary>Refuses the request with the outcome's error; <paramref name="detail"/> says more than the catalog's message.</summary>
+    private async Task RefuseAsync(HttpContext context, LoggedRequest logged, Outcome outcome, string? detail = null, string? allow = null)
     {
-        RelayOutcome.ResponseTooLarge => "response_too_large",
-        RelayOutcome.StreamIdleTimeout => "stream_idle_timeout",
-        RelayOutcome.StreamMaxDuration => "stream_max_duration",
-        RelayOutcome.BodyTimeout => "upstream_timeout",
-        RelayOutcome.ShutdownGraceExpired => "shutting_down",
-        _ when failure is ProxyFailure f => ErrorCatalog.Describe(f).Reason,
-        _ when error != ForwarderError.None && clientAborted => "client_aborted",
-        _ when error != ForwarderError.None => "upstream_reset",
-        _ => "ok",
-    };
-
-    private string RequestTooLargeMessage() =>
-        $"isoproxy: request body exceeds max_request_bytes ({config.Limits.MaxRequestBytes} bytes)";
-
-    private string FailureMessage(ProxyFailure failure, LimitsConfig limits) => failure switch
-    {
-        ProxyFailure.RequestTooLarge => RequestTooLargeMessage(),
-        ProxyFailure.ClientRequestFailed => "isoproxy: the request body could not be read",
-        ProxyFailure.ResponseTooLarge => $"isoproxy: upstream response exceeds max_response_bytes ({limits.MaxResponseBytes} bytes)",
-        ProxyFailure.UpstreamTimeout => $"isoproxy: no complete upstream response within timeout_seconds ({limits.Timeout.TotalSeconds:0.###} s)",
-        ProxyFailure.UpstreamConnectTimeout => $"isoproxy: could not connect to the upstream within connect_timeout_seconds ({limits.ConnectTimeout.TotalSeconds:0.###} s)",
-        ProxyFailure.UpstreamDnsFailed => "isoproxy: the upstream host name did not resolve",
-        ProxyFailure.UpstreamAddressNotAllowed => "isoproxy: the upstream host resolved only to addresses the proxy may not connect to",
-        ProxyFailure.UpstreamConnectFailed => "isoproxy: could not connect to the upstream",
-        ProxyFailure.UpstreamTlsFailed => "isoproxy: the upstream's TLS certificate could not be verified",
-        ProxyFailure.UpstreamReset => "isoproxy: the upstream closed the connection before a complete response",
-        ProxyFailure.ShuttingDown => "isoproxy: the proxy is shutting down",
-        _ => "isoproxy: " + ErrorCatalog.Describe(failure).Reason.Replace('_', ' '),
-    };
-
-    private static async Task RefuseAsync(HttpContext context, LoggedRequest logged, ProxyFailure failure, string message, string? allow = null)
-    {
-        logged.Outcome = ErrorCatalog.Describe(failure).Reason;
-        await ErrorResponseWriter.TryWriteAsync(context, failure, message, context.RequestAborted, allow);
+        logged.Outcome = outcome;
+        var message = detail is null ? OutcomeCatalog.Describe(outcome).Message(config.Limits) : "isoproxy: " + detail;
+        await ErrorResponseWriter.TryWriteAsync(context, outcome, message, context.RequestAborted, allow);
     }
 }

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using Isoproxy.Errors;
 
 namespace Isoproxy.Forwarding;
@@ -19,9 +18,10 @@ namespace Isoproxy.Forwarding;
 /// can follow half an event.
 /// </para>
 /// <para>
-/// For any other body, a crossed bound throws, and the forwarder aborts the client connection:
-/// the client sees a failed response, never a truncated one that looks complete.
+/// For any other body, a crossed bound fails the read, and the forwarder aborts the client
+/// connection: the client sees a failed response, never a truncated one that looks complete.
 /// </para>
+/// <para>Either way <see cref="Ended"/> says how the relay ended.</para>
 /// <para>Memory is fixed per request: one read buffer and at most one held event.</para>
 /// </remarks>
 public sealed class ResponseRelayStream : Stream
@@ -37,7 +37,6 @@ public sealed class ResponseRelayStream : Stream
     private readonly Stream _upstream;
     private readonly RelayLimits _limits;
     private readonly CancellationToken _shutdownGraceExpired;
-    private readonly Action<RelayOutcome> _onOutcome;
     private readonly SseBoundaryScanner _scanner = new();
     private readonly Action<int> _onBoundary;
 
@@ -62,14 +61,19 @@ public sealed class ResponseRelayStream : Stream
     private int _scanOffset;
     private long _scanBudgetEnd;
 
-    public ResponseRelayStream(Stream upstream, RelayLimits limits, CancellationToken shutdownGraceExpired, Action<RelayOutcome> onOutcome)
+    public ResponseRelayStream(Stream upstream, RelayLimits limits, CancellationToken shutdownGraceExpired)
     {
         _upstream = upstream;
         _limits = limits;
         _shutdownGraceExpired = shutdownGraceExpired;
-        _onOutcome = onOutcome;
         _onBoundary = OnBoundary;
     }
+
+    /// <summary>
+    /// Null while relaying; <see cref="Outcome.Ok"/> once the upstream body ended and all of it
+    /// was released; otherwise the bound that ended the relay.
+    /// </summary>
+    public Outcome? Ended { get; private set; }
 
     /// <summary>Body bytes handed to the client so far (the error event excluded).</summary>
     public long RelayedBytes => _relayedBytes;
@@ -139,7 +143,7 @@ public sealed class ResponseRelayStream : Stream
         }
         catch (OperationCanceledException) when (!clientToken.IsCancellationRequested)
         {
-            Breach(_shutdownGraceExpired.IsCancellationRequested ? RelayOutcome.ShutdownGraceExpired : bound);
+            Breach(_shutdownGraceExpired.IsCancellationRequested ? Outcome.ShuttingDown : bound);
             return;
         }
 
@@ -181,14 +185,14 @@ public sealed class ResponseRelayStream : Stream
     }
 
     /// <summary>How long the next read may wait, and which bound ends it.</summary>
-    private (TimeSpan Wait, RelayOutcome Bound) NextWait()
+    private (TimeSpan Wait, Outcome Bound) NextWait()
     {
         var untilDeadline = TimeSpan.FromMilliseconds(_limits.Deadline - Environment.TickCount64);
         if (_limits.IsEventStream && _limits.Idle != Timeout.InfiniteTimeSpan && _limits.Idle < untilDeadline)
         {
-            return (_limits.Idle, RelayOutcome.StreamIdleTimeout);
+            return (_limits.Idle, Outcome.StreamIdleTimeout);
         }
-        return (untilDeadline, _limits.IsEventStream ? RelayOutcome.StreamMaxDuration : RelayOutcome.BodyTimeout);
+        return (untilDeadline, _limits.IsEventStream ? Outcome.StreamMaxDuration : Outcome.UpstreamTimeout);
     }
 
     /// <summary>Marks what can go to the client now; a crossed size bound ends the relay.</summary>
@@ -200,7 +204,7 @@ public sealed class ResponseRelayStream : Stream
         {
             if (_pendingEnd - _pendingStart > budget)
             {
-                Breach(RelayOutcome.ResponseTooLarge);
+                Breach(Outcome.ResponseTooLarge);
                 return;
             }
             _pendingReleasable = _pendingEnd;
@@ -211,7 +215,7 @@ public sealed class ResponseRelayStream : Stream
         var releasable = Math.Max(_lastBoundary, _pendingReleasable);
         if (releasable - _pendingStart > budget)
         {
-            Breach(RelayOutcome.ResponseTooLarge);
+            Breach(Outcome.ResponseTooLarge);
             return;
         }
         if (releasable > _pendingReleasable)
@@ -225,7 +229,7 @@ public sealed class ResponseRelayStream : Stream
         {
             if (_pendingEnd - _pendingStart > budget)
             {
-                Breach(RelayOutcome.ResponseTooLarge);
+                Breach(Outcome.ResponseTooLarge);
                 return;
             }
             _pendingReleasable = _pendingEnd;
@@ -238,45 +242,36 @@ public sealed class ResponseRelayStream : Stream
         // Whatever follows the last event boundary is still part of the body: relay it as is.
         if (_pendingEnd - _pendingStart > _limits.MaxBytes - _relayedBytes)
         {
-            Breach(RelayOutcome.ResponseTooLarge);
+            Breach(Outcome.ResponseTooLarge);
             return;
         }
         _pendingReleasable = _pendingEnd;
         _upstreamEnded = true;
-        _onOutcome(RelayOutcome.Completed);
+        Ended = Outcome.Ok;
     }
 
     /// <summary>
     /// Ends the relay on a crossed bound: an event stream gets its whole events so far plus an
-    /// SSE error event; anything else fails so that the forwarder aborts the client connection.
+    /// SSE error event; anything else fails the read so that the forwarder aborts the client connection.
     /// </summary>
-    private void Breach(RelayOutcome outcome)
+    private void Breach(Outcome bound)
     {
-        _onOutcome(outcome);
+        Ended = bound;
         _upstreamEnded = true;
         // Stop the upstream at once: no more generation, no more billing.
         _upstream.Dispose();
 
+        var row = OutcomeCatalog.Describe(bound);
         if (!_limits.IsEventStream || _midEvent)
         {
-            throw new ResponseBoundExceededException(outcome, Describe(outcome));
+            throw new IOException(row.Message(_limits.Config));
         }
 
         // Only complete events, and only as many as fit, may precede the error event.
         _pendingReleasable = Math.Max(_pendingReleasable, _lastBoundaryWithinBudget);
         _pendingEnd = _pendingReleasable;
-        _trailer = ErrorResponseWriter.SseErrorEvent("api_error", Describe(outcome));
+        _trailer = ErrorResponseWriter.SseErrorEvent(row.ErrorType, row.Message(_limits.Config));
     }
-
-    private string Describe(RelayOutcome outcome) => outcome switch
-    {
-        RelayOutcome.ResponseTooLarge => string.Create(CultureInfo.InvariantCulture, $"isoproxy: response exceeded max_response_bytes ({_limits.MaxBytes} bytes)"),
-        RelayOutcome.StreamIdleTimeout => string.Create(CultureInfo.InvariantCulture, $"isoproxy: upstream stream was silent for more than stream_idle_seconds ({_limits.Idle.TotalSeconds:0.###} s)"),
-        RelayOutcome.StreamMaxDuration => "isoproxy: stream exceeded stream_max_seconds",
-        RelayOutcome.BodyTimeout => "isoproxy: response body not complete within timeout_seconds",
-        RelayOutcome.ShutdownGraceExpired => "isoproxy: proxy is shutting down",
-        _ => outcome.ToString(),
-    };
 
     /// <summary>Moves held bytes to the front so a full read always fits behind them.</summary>
     private void CompactPending()
@@ -294,8 +289,8 @@ public sealed class ResponseRelayStream : Stream
         _pendingStart = 0;
     }
 
-    public override int Read(byte[] buffer, int offset, int count) =>
-        ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+    /// <summary>The relay is read asynchronously only; Kestrel and the forwarder never read synchronously.</summary>
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();

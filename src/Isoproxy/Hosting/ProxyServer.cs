@@ -234,8 +234,8 @@ public sealed class ProxyServer : IAsyncDisposable
         kestrel.AllowSynchronousIO = false;
 
         var limits = kestrel.Limits;
-        // A declared or counted body past this fails before the upstream receives it whole.
-        limits.MaxRequestBodySize = config.Limits.MaxRequestBytes;
+        // max_request_bytes is enforced by BoundedRequestBodyStream alone, for every body size.
+        limits.MaxRequestBodySize = null;
         limits.MaxRequestHeadersTotalSize = config.Limits.MaxRequestHeaderBytes;
         limits.MaxRequestHeaderCount = config.Limits.MaxRequestHeaders;
         limits.MaxRequestLineSize = 8 * 1024;

@@ -1,13 +1,17 @@
 namespace Isoproxy.Limits;
 
 /// <summary>
-/// The client's request body as the forwarder reads it: counted as it streams through, and
-/// failed the moment it crosses <c>max_request_bytes</c>, so the upstream never receives a
-/// complete oversized body. Nothing is buffered.
+/// The one place <c>max_request_bytes</c> is enforced. A declared length over it is refused
+/// before anything is sent upstream (<see cref="DeclaresTooMuch"/>); a body without one (chunked)
+/// is counted as the forwarder reads it through this stream, and failed the moment it crosses the
+/// bound, so the upstream never receives a complete oversized body. Nothing is buffered.
 /// </summary>
 public sealed class BoundedRequestBodyStream(Stream inner, long maxBytes) : Stream
 {
     public long BytesRead { get; private set; }
+
+    /// <summary>True when the request's declared <c>Content-Length</c> alone is over the bound.</summary>
+    public static bool DeclaresTooMuch(long? contentLength, long maxBytes) => contentLength > maxBytes;
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -23,8 +27,8 @@ public sealed class BoundedRequestBodyStream(Stream inner, long maxBytes) : Stre
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override int Read(byte[] buffer, int offset, int count) =>
-        ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+    /// <summary>The body is read asynchronously only (Kestrel's synchronous IO is off).</summary>
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     public override bool CanRead => true;
     public override bool CanSeek => false;

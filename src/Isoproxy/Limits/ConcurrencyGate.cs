@@ -16,8 +16,6 @@ public sealed class ConcurrencyGate(int maxConcurrent)
         set => Volatile.Write(ref _maxConcurrent, value);
     }
 
-    public int InFlight => Volatile.Read(ref _inFlight);
-
     public bool TryEnter()
     {
         if (Interlocked.Increment(ref _inFlight) <= MaxConcurrent)

@@ -1,4 +1,4 @@
-using Isoproxy.Forwarding;
+using Isoproxy.Errors;
 using Isoproxy.Limits;
 using Microsoft.AspNetCore.Http;
 
@@ -15,14 +15,23 @@ public sealed class LoggedRequest(string requestId, string method, string rawTar
     public string RequestId => requestId;
     public string? Client { get; set; }
     public string? Provider { get; set; }
-    public string Outcome { get; set; } = "client_aborted";
+    public Outcome Outcome { get; set; } = Outcome.ClientAborted;
     public BoundedRequestBodyStream? RequestBody { get; set; }
-    public ForwardingState? State { get; set; }
+
+    /// <summary>Body bytes relayed from the upstream; null when the proxy answered itself.</summary>
+    public long? ResponseBytes { get; set; }
+
+    /// <summary>Milliseconds from accepting the request to the upstream's response headers.</summary>
+    public long? TimeToHeadersMs { get; set; }
+
+    /// <summary>The upstream's <c>request-id</c> header.</summary>
+    public string? UpstreamRequestId { get; set; }
+
     public IReadOnlyList<KeyValuePair<string, IEnumerable<string>>>? UpstreamResponseHeaders { get; set; }
 
     public RequestLogEntry ToEntry(HttpContext context, long durationMs, bool includeHeaders)
     {
-        var responseBytes = State?.Relay?.RelayedBytes ?? context.Response.ContentLength ?? 0;
+        var responseBytes = ResponseBytes ?? context.Response.ContentLength ?? 0;
         return new RequestLogEntry(
             StartedTime,
             requestId,
@@ -33,10 +42,10 @@ public sealed class LoggedRequest(string requestId, string method, string rawTar
             context.Response.StatusCode,
             RequestBody?.BytesRead ?? 0,
             responseBytes,
-            State?.TimeToHeadersMs,
+            TimeToHeadersMs,
             durationMs,
-            State?.UpstreamRequestId,
-            Outcome,
+            UpstreamRequestId,
+            OutcomeCatalog.Describe(Outcome).Reason,
             includeHeaders ? Flatten(context.Request.Headers) : null,
             includeHeaders && UpstreamResponseHeaders is not null ? Flatten(UpstreamResponseHeaders) : null,
             RequestAttribution.From(context.Request.Headers));

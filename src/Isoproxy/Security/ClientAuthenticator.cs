@@ -54,7 +54,7 @@ public static class ClientAuthenticator
         var name = matched!.Name;
         if (!matched.Providers.IsEmpty && !matched.Providers.Contains(provider, StringComparer.Ordinal))
         {
-            return new ClientDecision(ProxyFailure.ProviderNotAllowedForClient, $"client {name} may not use provider {provider}", name);
+            return new ClientDecision(Outcome.ProviderNotAllowedForClient, $"client {name} may not use provider {provider}", name);
         }
         return new ClientDecision(null, "client token valid", name);
     }
@@ -93,5 +93,5 @@ public static class ClientAuthenticator
         return matched;
     }
 
-    private static ClientDecision Unauthenticated(string reason) => new(ProxyFailure.ClientUnauthenticated, reason, null);
+    private static ClientDecision Unauthenticated(string reason) => new(Outcome.ClientUnauthenticated, reason, null);
 }

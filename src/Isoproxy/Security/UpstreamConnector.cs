@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using Isoproxy.Configuration;
-using Isoproxy.Forwarding;
 
 namespace Isoproxy.Security;
 
@@ -64,7 +63,8 @@ public sealed class UpstreamConnector(ProviderConfig provider)
                 throw;
             }
         }
-        throw lastError!;
+        // Every allowed address failed; the last failure, kept whole as the inner exception, says why.
+        throw new IOException($"could not connect to any allowed address of {host}", lastError);
     }
 
     /// <summary>The addresses to try, and whether the operator named them explicitly.</summary>

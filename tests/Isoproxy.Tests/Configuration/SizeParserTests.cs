@@ -10,8 +10,8 @@ public sealed class SizeParserTests
     [InlineData("5242880", 5L * 1024 * 1024)] // plain integer: bytes
     [InlineData("100B", 100L)] // explicit byte unit
     [InlineData("1KB", 1024L)] // 1024-based, not 1000
-    [InlineData("5MB", 5L * 1024 * 1024)] // the design guide's request limit
-    [InlineData("20MB", 20L * 1024 * 1024)] // the design guide's response limit
+    [InlineData("5MB", 5L * 1024 * 1024)] // the default request limit
+    [InlineData("20MB", 20L * 1024 * 1024)] // the default response limit
     [InlineData("2GB", 2L * 1024 * 1024 * 1024)] // beyond int range
     [InlineData("5 MB", 5L * 1024 * 1024)] // one space between number and unit
     [InlineData("5mb", 5L * 1024 * 1024)] // unit is case-insensitive

@@ -1,3 +1,4 @@
+using Isoproxy.Configuration;
 using Isoproxy.Forwarding;
 using Xunit;
 
@@ -33,8 +34,9 @@ public sealed class ResponseRelayMemoryTests
 
     private static async Task<long> RelayAsync(byte[][] pieces, bool isEventStream, byte[] buffer)
     {
-        var limits = new RelayLimits(long.MaxValue, isEventStream, TimeSpan.FromMinutes(1), Environment.TickCount64 + 600_000);
-        using var relay = new ResponseRelayStream(new ScriptedUpstreamStream(pieces), limits, CancellationToken.None, _ => { });
+        var config = LimitsConfig.Defaults with { MaxResponseBytes = long.MaxValue, StreamIdle = TimeSpan.FromMinutes(1) };
+        var limits = new RelayLimits(config, isEventStream, Environment.TickCount64 + 600_000);
+        using var relay = new ResponseRelayStream(new ScriptedUpstreamStream(pieces), limits, CancellationToken.None);
         var cancellationToken = TestContext.Current.CancellationToken;
         long total = 0;
         int read;

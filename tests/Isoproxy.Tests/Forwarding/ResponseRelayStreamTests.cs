@@ -1,4 +1,6 @@
 using System.Text;
+using Isoproxy.Configuration;
+using Isoproxy.Errors;
 using Isoproxy.Forwarding;
 using Isoproxy.Tests.Faults;
 using Xunit;
@@ -15,50 +17,48 @@ public sealed class ResponseRelayStreamTests
     private static readonly TimeSpan NoIdle = Timeout.InfiniteTimeSpan;
 
     /// <summary>Pieces as the upstream delivers them, SSE or not, max_response_bytes, what the client gets (null: the relay fails), and the outcome.</summary>
-    public static TheoryData<string[], bool, long, string?, RelayOutcome> Cases => new()
+    public static TheoryData<string[], bool, long, string?, Outcome> Cases => new()
     {
         // Two whole events under the limit: relayed unchanged.
-        { ["data: 1\n\n", "data: 2\n\n"], true, 100, "data: 1\n\ndata: 2\n\n", RelayOutcome.Completed },
+        { ["data: 1\n\n", "data: 2\n\n"], true, 100, "data: 1\n\ndata: 2\n\n", Outcome.Ok },
         // An event split inside a line and between its line ends: unchanged.
-        { ["event: a\nda", "ta: 1\n", "\n"], true, 100, "event: a\ndata: 1\n\n", RelayOutcome.Completed },
+        { ["event: a\nda", "ta: 1\n", "\n"], true, 100, "event: a\ndata: 1\n\n", Outcome.Ok },
         // CRLF framing: unchanged.
-        { ["data: 1\r\n\r\n", "data: 2\r\n\r\n"], true, 100, "data: 1\r\n\r\ndata: 2\r\n\r\n", RelayOutcome.Completed },
+        { ["data: 1\r\n\r\n", "data: 2\r\n\r\n"], true, 100, "data: 1\r\n\r\ndata: 2\r\n\r\n", Outcome.Ok },
         // The limit falls exactly on an event boundary: that event still goes out, then the error.
-        { ["data: 1\n\n", "data: 2\n\n"], true, 9, "data: 1\n\n" + ErrorMarker, RelayOutcome.ResponseTooLarge },
+        { ["data: 1\n\n", "data: 2\n\n"], true, 9, "data: 1\n\n" + ErrorMarker, Outcome.ResponseTooLarge },
         // One byte short of the first boundary: only the error event.
-        { ["data: 1\n\n", "data: 2\n\n"], true, 8, ErrorMarker, RelayOutcome.ResponseTooLarge },
+        { ["data: 1\n\n", "data: 2\n\n"], true, 8, ErrorMarker, Outcome.ResponseTooLarge },
         // Both events in one read, the limit between them: the first, then the error.
-        { ["data: 1\n\ndata: 2\n\n"], true, 12, "data: 1\n\n" + ErrorMarker, RelayOutcome.ResponseTooLarge },
+        { ["data: 1\n\ndata: 2\n\n"], true, 12, "data: 1\n\n" + ErrorMarker, Outcome.ResponseTooLarge },
         // CRLF framing crossing the limit: the error event starts on a fresh line.
-        { ["data: 1\r\n\r\n", "data: 2\r\n\r\n"], true, 15, "data: 1\r\n\r\n" + ErrorMarker, RelayOutcome.ResponseTooLarge },
+        { ["data: 1\r\n\r\n", "data: 2\r\n\r\n"], true, 15, "data: 1\r\n\r\n" + ErrorMarker, Outcome.ResponseTooLarge },
         // A trailing partial event at the upstream's end, within the limit: relayed as is.
-        { ["data: 1\n\ndata: 2"], true, 100, "data: 1\n\ndata: 2", RelayOutcome.Completed },
+        { ["data: 1\n\ndata: 2"], true, 100, "data: 1\n\ndata: 2", Outcome.Ok },
         // A trailing partial event at the end that crosses the limit: whole events, then the error.
-        { ["data: 1\n\ndata: 2"], true, 12, "data: 1\n\n" + ErrorMarker, RelayOutcome.ResponseTooLarge },
+        { ["data: 1\n\ndata: 2"], true, 12, "data: 1\n\n" + ErrorMarker, Outcome.ResponseTooLarge },
         // A non-SSE body under the limit: unchanged.
-        { ["{\"a\":", "1}"], false, 100, "{\"a\":1}", RelayOutcome.Completed },
+        { ["{\"a\":", "1}"], false, 100, "{\"a\":1}", Outcome.Ok },
         // A non-SSE body exactly at the limit: unchanged.
-        { ["{\"a\":", "1}"], false, 7, "{\"a\":1}", RelayOutcome.Completed },
+        { ["{\"a\":", "1}"], false, 7, "{\"a\":1}", Outcome.Ok },
         // A non-SSE body one byte over: the relay fails so the client connection is aborted.
-        { ["{\"a\":", "1}"], false, 6, null, RelayOutcome.ResponseTooLarge },
+        { ["{\"a\":", "1}"], false, 6, null, Outcome.ResponseTooLarge },
     };
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public async Task Read_ScriptedUpstream_ClientGetsExpectedBytes(string[] pieces, bool isEventStream, long maxBytes, string? expected, RelayOutcome expectedOutcome)
+    public async Task Read_ScriptedUpstream_ClientGetsExpectedBytes(string[] pieces, bool isEventStream, long maxBytes, string? expected, Outcome expectedOutcome)
     {
         var upstream = new ScriptedUpstreamStream([.. pieces.Select(Encoding.UTF8.GetBytes)]);
-        var outcome = RelayOutcome.Pending;
-        var limits = new RelayLimits(maxBytes, isEventStream, NoIdle, Environment.TickCount64 + 60_000);
-        using var relay = new ResponseRelayStream(upstream, limits, CancellationToken.None, o => outcome = o);
+        var limits = Limits(maxBytes, isEventStream, NoIdle, Environment.TickCount64 + 60_000);
+        using var relay = new ResponseRelayStream(upstream, limits, CancellationToken.None);
 
         var (received, failure) = await ReadAllAsync(relay);
 
-        Assert.Equal(expectedOutcome, outcome);
+        Assert.Equal(expectedOutcome, relay.Ended);
         if (expected is null)
         {
-            var bound = Assert.IsType<ResponseBoundExceededException>(failure);
-            Assert.Equal(expectedOutcome, bound.Outcome);
+            Assert.IsType<IOException>(failure);
             Assert.True(received.Length <= maxBytes);
         }
         else
@@ -66,7 +66,7 @@ public sealed class ResponseRelayStreamTests
             Assert.Null(failure);
             AssertReceived(expected, received);
         }
-        Assert.Equal(outcome != RelayOutcome.Completed, upstream.Disposed);
+        Assert.Equal(relay.Ended != Outcome.Ok, upstream.Disposed);
     }
 
     [Fact]
@@ -74,14 +74,13 @@ public sealed class ResponseRelayStreamTests
     {
         var big = "data: " + new string('x', ResponseRelayStream.MaxHeldEventBytes + 36 * 1024) + "\n\n";
         var upstream = new ScriptedUpstreamStream([.. Chunk(Encoding.UTF8.GetBytes(big + "data: 2\n\n"), 5000)]);
-        var outcome = RelayOutcome.Pending;
-        using var relay = new ResponseRelayStream(upstream, Limits(1024 * 1024, isEventStream: true), CancellationToken.None, o => outcome = o);
+        using var relay = new ResponseRelayStream(upstream, Limits(1024 * 1024, isEventStream: true), CancellationToken.None);
 
         var (received, failure) = await ReadAllAsync(relay);
 
         Assert.Null(failure);
         Assert.Equal(big + "data: 2\n\n", Encoding.UTF8.GetString(received));
-        Assert.Equal(RelayOutcome.Completed, outcome);
+        Assert.Equal(Outcome.Ok, relay.Ended);
     }
 
     [Fact]
@@ -90,14 +89,13 @@ public sealed class ResponseRelayStreamTests
         // Part of this event has already gone out: no well-formed error event can follow, so the relay fails.
         var big = "data: " + new string('x', ResponseRelayStream.MaxHeldEventBytes * 2) + "\n\n";
         var upstream = new ScriptedUpstreamStream([.. Chunk(Encoding.UTF8.GetBytes(big), 5000)]);
-        var outcome = RelayOutcome.Pending;
         const int limit = 100 * 1024;
-        using var relay = new ResponseRelayStream(upstream, Limits(limit, isEventStream: true), CancellationToken.None, o => outcome = o);
+        using var relay = new ResponseRelayStream(upstream, Limits(limit, isEventStream: true), CancellationToken.None);
 
         var (received, failure) = await ReadAllAsync(relay);
 
-        Assert.IsType<ResponseBoundExceededException>(failure);
-        Assert.Equal(RelayOutcome.ResponseTooLarge, outcome);
+        Assert.IsType<IOException>(failure);
+        Assert.Equal(Outcome.ResponseTooLarge, relay.Ended);
         Assert.InRange(received.Length, ResponseRelayStream.MaxHeldEventBytes, limit);
         Assert.DoesNotContain("event: error", Encoding.UTF8.GetString(received), StringComparison.Ordinal);
     }
@@ -106,15 +104,14 @@ public sealed class ResponseRelayStreamTests
     public async Task Read_StreamSilentPastIdle_EventsThenErrorEvent()
     {
         var upstream = new ScriptedUpstreamStream([Encoding.UTF8.GetBytes("data: 1\n\n")], hangAtEnd: true);
-        var outcome = RelayOutcome.Pending;
-        var limits = new RelayLimits(1000, IsEventStream: true, TimeSpan.FromMilliseconds(100), Environment.TickCount64 + 60_000);
-        using var relay = new ResponseRelayStream(upstream, limits, CancellationToken.None, o => outcome = o);
+        var limits = Limits(1000, isEventStream: true, TimeSpan.FromMilliseconds(100), Environment.TickCount64 + 60_000);
+        using var relay = new ResponseRelayStream(upstream, limits, CancellationToken.None);
 
         var (received, failure) = await ReadAllAsync(relay);
 
         Assert.Null(failure);
         AssertReceived("data: 1\n\n" + ErrorMarker, received, "stream_idle_seconds");
-        Assert.Equal(RelayOutcome.StreamIdleTimeout, outcome);
+        Assert.Equal(Outcome.StreamIdleTimeout, relay.Ended);
         Assert.True(upstream.Disposed);
     }
 
@@ -122,28 +119,26 @@ public sealed class ResponseRelayStreamTests
     public async Task Read_StreamPastDeadline_EventsThenErrorEvent()
     {
         var upstream = new ScriptedUpstreamStream([Encoding.UTF8.GetBytes("data: 1\n\n")], hangAtEnd: true);
-        var outcome = RelayOutcome.Pending;
-        var limits = new RelayLimits(1000, IsEventStream: true, NoIdle, Environment.TickCount64 + 150);
-        using var relay = new ResponseRelayStream(upstream, limits, CancellationToken.None, o => outcome = o);
+        var limits = Limits(1000, isEventStream: true, NoIdle, Environment.TickCount64 + 150);
+        using var relay = new ResponseRelayStream(upstream, limits, CancellationToken.None);
 
         var (received, _) = await ReadAllAsync(relay);
 
         AssertReceived("data: 1\n\n" + ErrorMarker, received);
-        Assert.Equal(RelayOutcome.StreamMaxDuration, outcome);
+        Assert.Equal(Outcome.StreamMaxDuration, relay.Ended);
     }
 
     [Fact]
     public async Task Read_NonStreamingBodyPastDeadline_RelayFails()
     {
         var upstream = new ScriptedUpstreamStream([Encoding.UTF8.GetBytes("{\"a\":")], hangAtEnd: true);
-        var outcome = RelayOutcome.Pending;
-        var limits = new RelayLimits(1000, IsEventStream: false, NoIdle, Environment.TickCount64 + 150);
-        using var relay = new ResponseRelayStream(upstream, limits, CancellationToken.None, o => outcome = o);
+        var limits = Limits(1000, isEventStream: false, NoIdle, Environment.TickCount64 + 150);
+        using var relay = new ResponseRelayStream(upstream, limits, CancellationToken.None);
 
         var (_, failure) = await ReadAllAsync(relay);
 
-        Assert.Equal(RelayOutcome.BodyTimeout, Assert.IsType<ResponseBoundExceededException>(failure).Outcome);
-        Assert.Equal(RelayOutcome.BodyTimeout, outcome);
+        Assert.IsType<IOException>(failure);
+        Assert.Equal(Outcome.UpstreamTimeout, relay.Ended);
         Assert.True(upstream.Disposed);
     }
 
@@ -151,22 +146,20 @@ public sealed class ResponseRelayStreamTests
     public async Task Read_ShutdownGraceExpires_EventsThenErrorEvent()
     {
         var upstream = new ScriptedUpstreamStream([Encoding.UTF8.GetBytes("data: 1\n\n")], hangAtEnd: true);
-        var outcome = RelayOutcome.Pending;
         using var grace = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
-        using var relay = new ResponseRelayStream(upstream, Limits(1000, isEventStream: true), grace.Token, o => outcome = o);
+        using var relay = new ResponseRelayStream(upstream, Limits(1000, isEventStream: true), grace.Token);
 
         var (received, _) = await ReadAllAsync(relay);
 
         AssertReceived("data: 1\n\n" + ErrorMarker, received, "shutting down");
-        Assert.Equal(RelayOutcome.ShutdownGraceExpired, outcome);
+        Assert.Equal(Outcome.ShuttingDown, relay.Ended);
     }
 
     [Fact]
     public async Task Read_ClientGone_CancellationPropagatesWithoutErrorEvent()
     {
         var upstream = new ScriptedUpstreamStream([Encoding.UTF8.GetBytes("data: 1\n\n")], hangAtEnd: true);
-        var outcome = RelayOutcome.Pending;
-        using var relay = new ResponseRelayStream(upstream, Limits(1000, isEventStream: true), CancellationToken.None, o => outcome = o);
+        using var relay = new ResponseRelayStream(upstream, Limits(1000, isEventStream: true), CancellationToken.None);
         using var client = new CancellationTokenSource();
         var buffer = new byte[100];
         Assert.Equal(9, await relay.ReadAsync(buffer, client.Token));
@@ -174,11 +167,14 @@ public sealed class ResponseRelayStreamTests
         client.CancelAfter(TimeSpan.FromMilliseconds(50));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => _ = await relay.ReadAsync(buffer, client.Token));
 
-        Assert.Equal(RelayOutcome.Pending, outcome);
+        Assert.Null(relay.Ended);
     }
 
     private static RelayLimits Limits(long maxBytes, bool isEventStream) =>
-        new(maxBytes, isEventStream, NoIdle, Environment.TickCount64 + 60_000);
+        Limits(maxBytes, isEventStream, NoIdle, Environment.TickCount64 + 60_000);
+
+    private static RelayLimits Limits(long maxBytes, bool isEventStream, TimeSpan idle, long deadline) =>
+        new(LimitsConfig.Defaults with { MaxResponseBytes = maxBytes, StreamIdle = idle }, isEventStream, deadline);
 
     private static IEnumerable<byte[]> Chunk(byte[] data, int size) => data.Chunk(size);
 
@@ -196,7 +192,7 @@ public sealed class ResponseRelayStreamTests
             }
             return (received.ToArray(), null);
         }
-        catch (ResponseBoundExceededException ex)
+        catch (IOException ex)
         {
             return (received.ToArray(), ex);
         }

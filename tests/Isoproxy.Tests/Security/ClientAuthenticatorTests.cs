@@ -30,17 +30,17 @@ public sealed class ClientAuthenticatorTests
     // The same token in both headers is one client.
     [InlineData("token-alice-1111", "Bearer token-alice-1111", "anthropic", null, "alice")]
     // A client limited to other providers: 403, and its name is known for the log.
-    [InlineData("token-bob-2222", null, "anthropic", ProxyFailure.ProviderNotAllowedForClient, "bob")]
+    [InlineData("token-bob-2222", null, "anthropic", Outcome.ProviderNotAllowedForClient, "bob")]
     // Missing, wrong, wrong scheme, near-miss, tokens of two clients: 401.
-    [InlineData(null, null, "anthropic", ProxyFailure.ClientUnauthenticated, null)]
-    [InlineData("", null, "anthropic", ProxyFailure.ClientUnauthenticated, null)]
-    [InlineData("token-alice-1112", null, "anthropic", ProxyFailure.ClientUnauthenticated, null)]
-    [InlineData("TOKEN-ALICE-1111", null, "anthropic", ProxyFailure.ClientUnauthenticated, null)]
-    [InlineData(null, "Basic token-alice-1111", "anthropic", ProxyFailure.ClientUnauthenticated, null)]
-    [InlineData(null, "token-alice-1111", "anthropic", ProxyFailure.ClientUnauthenticated, null)]
-    [InlineData("token-alice-1111", "Bearer wrong", "anthropic", ProxyFailure.ClientUnauthenticated, null)]
-    [InlineData("token-alice-1111", "Bearer token-bob-2222", "openrouter", ProxyFailure.ClientUnauthenticated, null)]
-    public void Decide_PresentedCredentials_ExpectedDecision(string? apiKey, string? authorization, string provider, ProxyFailure? failure, string? clientName)
+    [InlineData(null, null, "anthropic", Outcome.ClientUnauthenticated, null)]
+    [InlineData("", null, "anthropic", Outcome.ClientUnauthenticated, null)]
+    [InlineData("token-alice-1112", null, "anthropic", Outcome.ClientUnauthenticated, null)]
+    [InlineData("TOKEN-ALICE-1111", null, "anthropic", Outcome.ClientUnauthenticated, null)]
+    [InlineData(null, "Basic token-alice-1111", "anthropic", Outcome.ClientUnauthenticated, null)]
+    [InlineData(null, "token-alice-1111", "anthropic", Outcome.ClientUnauthenticated, null)]
+    [InlineData("token-alice-1111", "Bearer wrong", "anthropic", Outcome.ClientUnauthenticated, null)]
+    [InlineData("token-alice-1111", "Bearer token-bob-2222", "openrouter", Outcome.ClientUnauthenticated, null)]
+    public void Decide_PresentedCredentials_ExpectedDecision(string? apiKey, string? authorization, string provider, Outcome? failure, string? clientName)
     {
         var decision = ClientAuthenticator.Decide(Values(apiKey), Values(authorization), provider, Clients);
 
@@ -54,7 +54,7 @@ public sealed class ClientAuthenticatorTests
     {
         var decision = ClientAuthenticator.Decide("whatever", "Bearer x", "anthropic", []);
 
-        Assert.True(decision.Allowed);
+        Assert.Null(decision.Failure);
         Assert.Null(decision.ClientName);
     }
 
@@ -63,7 +63,7 @@ public sealed class ClientAuthenticatorTests
     {
         var decision = ClientAuthenticator.Decide(new StringValues(["token-alice-1111", "guess"]), StringValues.Empty, "anthropic", Clients);
 
-        Assert.Equal(ProxyFailure.ClientUnauthenticated, decision.Failure);
+        Assert.Equal(Outcome.ClientUnauthenticated, decision.Failure);
     }
 
     private static StringValues Values(string? value) => value is null ? StringValues.Empty : new StringValues(value);

@@ -1,4 +1,4 @@
-namespace Isoproxy.Hosting;
+namespace Isoproxy.Limits;
 
 /// <summary>
 /// The two moments of a graceful stop: <see cref="Stopping"/> (no new requests) and, after

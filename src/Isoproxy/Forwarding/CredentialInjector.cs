@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using Isoproxy.Configuration;
 
-namespace Isoproxy.Credentials;
+namespace Isoproxy.Forwarding;
 
 /// <summary>
 /// The one place a provider key is revealed: it goes onto the outbound request, in the form the

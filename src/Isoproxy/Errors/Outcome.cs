@@ -1,11 +1,20 @@
 namespace Isoproxy.Errors;
 
 /// <summary>
-/// Every answer the proxy makes itself, rather than relaying the upstream's. Each value names
-/// who failed; <see cref="ErrorCatalog.Describe"/> maps it to status, type and reason.
+/// How one request ended, in the proxy's single vocabulary: relayed, the client gone, refused by
+/// the proxy, failed at the upstream, or cut by a bound. Each value has exactly one row in
+/// <see cref="OutcomeCatalog"/>: the status the client sees, the error type, the
+/// <c>x-isoproxy-error</c> reason (which is also the request log's <c>outcome</c>), whether a
+/// retry can help, and the message.
 /// </summary>
-public enum ProxyFailure
+public enum Outcome
 {
+    /// <summary>The upstream's response was relayed whole (or the proxy answered <c>/health</c>).</summary>
+    Ok,
+
+    /// <summary>The client went away before the response was complete; nobody is left to tell.</summary>
+    ClientAborted,
+
     /// <summary>The request target is not an allowlisted route.</summary>
     RouteNotFound,
 
@@ -45,16 +54,22 @@ public enum ProxyFailure
     /// <summary>The upstream's TLS certificate or handshake failed verification.</summary>
     UpstreamTlsFailed,
 
-    /// <summary>The upstream closed or reset the connection before a complete response head.</summary>
+    /// <summary>The upstream closed or reset the connection before a complete response.</summary>
     UpstreamReset,
 
-    /// <summary>No response headers within <c>timeout_seconds</c> (or a non-streaming body not complete within it).</summary>
+    /// <summary>No response headers within <c>timeout_seconds</c>, or a non-streaming body not complete within it.</summary>
     UpstreamTimeout,
 
-    /// <summary>The upstream declared a body larger than <c>max_response_bytes</c>.</summary>
+    /// <summary>The upstream's body, declared or relayed, is over <c>max_response_bytes</c>.</summary>
     ResponseTooLarge,
 
-    /// <summary>The proxy is shutting down and takes no new requests.</summary>
+    /// <summary>A stream was silent longer than <c>stream_idle_seconds</c>.</summary>
+    StreamIdleTimeout,
+
+    /// <summary>A stream ran longer than <c>stream_max_seconds</c>.</summary>
+    StreamMaxDuration,
+
+    /// <summary>The proxy is shutting down: no new requests, and the grace period for running ones ended.</summary>
     ShuttingDown,
 
     /// <summary>A fault inside the proxy itself.</summary>

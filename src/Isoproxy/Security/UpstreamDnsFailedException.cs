@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 
-namespace Isoproxy.Forwarding;
+namespace Isoproxy.Security;
 
 /// <summary>The configured upstream host name did not resolve.</summary>
 public sealed class UpstreamDnsFailedException(string host, SocketException inner)
