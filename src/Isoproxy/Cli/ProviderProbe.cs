@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Isoproxy.Configuration;
-using Isoproxy.Credentials;
 using Isoproxy.Errors;
 using Isoproxy.Forwarding;
 using Yarp.ReverseProxy.Forwarder;
@@ -49,10 +48,10 @@ public static class ProviderProbe
         catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException or TimeoutException
             && !cancellationToken.IsCancellationRequested)
         {
-            var timedOut = ex is OperationCanceledException && deadline.IsCancellationRequested;
-            var failure = UpstreamFailureClassifier.Classify(ForwarderError.Request, ex,
-                headersTimedOut: timedOut, shuttingDown: false, clientAborted: false, RelayOutcome.Pending);
-            return new ProbeResult(false, ErrorCatalog.Describe(failure ?? ProxyFailure.UpstreamReset).Reason);
+            // No answer within timeout_seconds is what a request would be told as upstream_timeout.
+            Outcome? bound = ex is OperationCanceledException && deadline.IsCancellationRequested ? Outcome.UpstreamTimeout : null;
+            var outcome = OutcomeClassifier.Classify(ForwarderError.Request, ex, bound, clientAborted: false);
+            return new ProbeResult(false, OutcomeCatalog.Describe(outcome).Reason);
         }
     }
 }

@@ -95,12 +95,11 @@ public sealed class ProxyServer : IAsyncDisposable
         var events = new SecurityEventWriter(options.Diagnostics);
         var app = builder.Build();
         var handler = new ProxyRequestHandler(
-            config,
+            runtime,
             app.Services.GetRequiredService<IHttpForwarder>(),
-            runtime.Current.Upstreams,
             concurrency,
-            runtime.Current.Log,
-            shutdown);
+            shutdown,
+            new RequestReporter(metrics, events));
         app.Run(handler.HandleAsync);
 
         var server = new ProxyServer(app, shutdown, runtime, concurrency, metrics, events, options);

@@ -16,6 +16,9 @@ public sealed class ConcurrencyGate(int maxConcurrent)
         set => Volatile.Write(ref _maxConcurrent, value);
     }
 
+    /// <summary>Requests in flight now (for the shutdown event).</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
     public bool TryEnter()
     {
         if (Interlocked.Increment(ref _inFlight) <= MaxConcurrent)

@@ -1,9 +1,8 @@
 using System.Collections.Frozen;
 using Isoproxy.Configuration;
-using Isoproxy.Forwarding;
 using Isoproxy.Logging;
 
-namespace Isoproxy.Hosting;
+namespace Isoproxy.Forwarding;
 
 /// <summary>
 /// One validated configuration and what is built from it: the upstream connection pools and the

@@ -1,4 +1,4 @@
-namespace Isoproxy.Hosting;
+namespace Isoproxy.Forwarding;
 
 /// <summary>The runtime new requests start on; a reload swaps it atomically.</summary>
 public sealed class ProxyRuntimeHolder(ProxyRuntime initial) : IDisposable
