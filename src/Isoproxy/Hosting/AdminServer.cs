@@ -82,7 +82,8 @@ internal sealed class AdminServer : IAsyncDisposable
             }));
 
         var app = builder.Build();
-        app.UseOpenTelemetryPrometheusScrapingEndpoint(MetricsPath);
+        app.UseOpenTelemetryPrometheusScrapingEndpoint(context =>
+            context.Request.Path == MetricsPath && (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method)));
         app.Run(context => AnswerAsync(context, readiness));
 
         var server = new AdminServer(app, config);

@@ -32,7 +32,8 @@ public sealed class ProxyMetrics : IDisposable
     private readonly UpDownCounter<long> _inFlight;
     private readonly Counter<long> _requestBodyBytes;
     private readonly Counter<long> _responseBodyBytes;
-    private readonly Counter<long> _configReloads;
+    private long _reloadsOk;
+    private long _reloadsFailed;
     private long _configLoadedUnixMilliseconds;
     private Func<long>? _openConnections;
     private Func<IEnumerable<KeyValuePair<string, long>>>? _refusedConnections;
@@ -53,10 +54,9 @@ public sealed class ProxyMetrics : IDisposable
         _inFlight = _meter.CreateUpDownCounter<long>("isoproxy_requests_in_flight", description: "Requests being forwarded now.");
         _requestBodyBytes = _meter.CreateCounter<long>("isoproxy_request_body_bytes_total", description: "Request body bytes read from clients.");
         _responseBodyBytes = _meter.CreateCounter<long>("isoproxy_response_body_bytes_total", description: "Response body bytes sent to clients.");
-        _configReloads = _meter.CreateCounter<long>("isoproxy_config_reloads_total", description: "Configuration reloads, by result (ok, error).");
-        // Both results from the start, so a dashboard sees zero rather than nothing.
-        _configReloads.Add(0, new KeyValuePair<string, object?>("result", "ok"));
-        _configReloads.Add(0, new KeyValuePair<string, object?>("result", "error"));
+        // Observed rather than added to, so that both results show from the start: a dashboard sees zero, not nothing.
+        _meter.CreateObservableCounter("isoproxy_config_reloads_total", ObserveConfigReloads,
+            description: "Configuration reloads, by result (ok, error).");
         _meter.CreateObservableGauge("isoproxy_config_loaded_timestamp_seconds",
             () => Volatile.Read(ref _configLoadedUnixMilliseconds) / 1000.0,
             description: "When the configuration in use was loaded (Unix time).");
@@ -120,12 +120,17 @@ public sealed class ProxyMetrics : IDisposable
         }
     }
 
-    public void ConfigReloaded(bool succeeded) =>
-        _configReloads.Add(1, new KeyValuePair<string, object?>("result", succeeded ? "ok" : "error"));
+    public void ConfigReloaded(bool succeeded) => Interlocked.Increment(ref succeeded ? ref _reloadsOk : ref _reloadsFailed);
 
     public void ConfigLoaded(DateTimeOffset time) => Volatile.Write(ref _configLoadedUnixMilliseconds, time.ToUnixTimeMilliseconds());
 
     public void Dispose() => _meter.Dispose();
+
+    private IEnumerable<Measurement<long>> ObserveConfigReloads() =>
+    [
+        new(Interlocked.Read(ref _reloadsOk), new KeyValuePair<string, object?>("result", "ok")),
+        new(Interlocked.Read(ref _reloadsFailed), new KeyValuePair<string, object?>("result", "error")),
+    ];
 
     private IEnumerable<Measurement<long>> ObserveOpenConnections()
     {
