@@ -44,6 +44,9 @@ public sealed class ProxyServer : IAsyncDisposable
     /// <summary>The configuration new requests use: the one started with, or the last one reloaded.</summary>
     public ProxyConfig Config => _runtime.Current.Config;
 
+    /// <summary>The runtime new requests start on.</summary>
+    internal ProxyRuntime Runtime => _runtime.Current;
+
     /// <summary>The proxy's instruments, exported on the admin listener.</summary>
     public ProxyMetrics Metrics { get; }
 
