@@ -65,7 +65,7 @@ internal static partial class ClientsParser
         }
         if (namesSeen.TryGetValue(name, out var firstLine))
         {
-            client.Error("name", $"duplicate client name \"{name}\" (first used at line {firstLine})");
+            client.Error("name", $"duplicate client name {ConfigEcho.Quote(name)} (first used at line {firstLine})");
             return null;
         }
         namesSeen.Add(name, client.LineOf("name"));
@@ -115,7 +115,7 @@ internal static partial class ClientsParser
             }
             else if (!providerNames.Contains(scalar.Value))
             {
-                client.ItemError("providers", i, items[i], $"provider \"{scalar.Value}\" is not configured under providers");
+                client.ItemError("providers", i, items[i], $"provider {ConfigEcho.Quote(scalar.Value)} is not configured under providers");
             }
             else
             {

@@ -13,6 +13,12 @@ public static class ConfigLoader
 {
     private static readonly string[] KnownKeys = ["listen", "default_provider", "providers", "limits", "logging", "clients", "admin"];
 
+    /// <summary>
+    /// Largest configuration file read. A real one is a few kilobytes; the bound keeps a hostile
+    /// or mistaken file (a log, /dev/zero) from exhausting memory before it is even parsed.
+    /// </summary>
+    public const int MaxFileBytes = 1024 * 1024;
+
     /// <summary>Loads the file at <paramref name="path"/>; relative key and CA file paths are taken from its directory.</summary>
     public static ConfigLoadResult LoadFile(string path, Func<string, string?> getEnvironmentVariable)
     {
@@ -22,7 +28,14 @@ public static class ConfigLoader
         byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(fullPath);
+            using var stream = File.OpenRead(fullPath);
+            var buffer = new byte[MaxFileBytes + 1];
+            var length = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+            if (length > MaxFileBytes)
+            {
+                return Failure(TooLargeMessage(path));
+            }
+            bytes = buffer[..length];
         }
         catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -49,6 +62,10 @@ public static class ConfigLoader
         ArgumentNullException.ThrowIfNull(yaml);
         ArgumentNullException.ThrowIfNull(sourceName);
         ArgumentNullException.ThrowIfNull(getEnvironmentVariable);
+        if (System.Text.Encoding.UTF8.GetByteCount(yaml) > MaxFileBytes)
+        {
+            return Failure(TooLargeMessage(sourceName));
+        }
         return Load(yaml, sourceName, Directory.GetCurrentDirectory(), getEnvironmentVariable);
     }
 
@@ -133,7 +150,7 @@ public static class ConfigLoader
         }
         if (!declaredNames.Contains(name))
         {
-            root.Error("default_provider", $"names provider \"{name}\", which is not configured under providers");
+            root.Error("default_provider", $"names provider {ConfigEcho.Quote(name)}, which is not configured under providers");
             return null;
         }
         return name;
@@ -145,4 +162,7 @@ public static class ConfigLoader
             : new ConfigLoadResult(config, [], diagnostics.Warnings);
 
     private static ConfigLoadResult Failure(string error) => new(null, [error], []);
+
+    private static string TooLargeMessage(string source) =>
+        $"{source}: configuration file is larger than {MaxFileBytes} bytes (1 MiB), the limit; a configuration is a few kilobytes";
 }

@@ -34,6 +34,7 @@ public static class EffectiveConfigWriter
         yaml.Append(CultureInfo.InvariantCulture, $"  unix: {(listen.UnixSocketPath is null ? "null" : Scalar(listen.UnixSocketPath))}\n");
         yaml.Append(CultureInfo.InvariantCulture, $"  unix_mode: \"{Convert.ToString((int)listen.UnixSocketMode, 8).PadLeft(4, '0')}\"\n");
         yaml.Append(CultureInfo.InvariantCulture, $"  unsafe_allow_non_loopback: {Bool(listen.UnsafeAllowNonLoopback)}\n");
+        yaml.Append(CultureInfo.InvariantCulture, $"  unsafe_allow_world_socket: {Bool(listen.UnsafeAllowWorldSocket)}\n");
         yaml.Append(CultureInfo.InvariantCulture, $"  allowed_uids: [{string.Join(", ", listen.AllowedUids)}]\n");
         yaml.Append(CultureInfo.InvariantCulture, $"  allowed_gids: [{string.Join(", ", listen.AllowedGids)}]\n");
     }
@@ -57,19 +58,10 @@ public static class EffectiveConfigWriter
     private static void WriteLimits(StringBuilder yaml, LimitsConfig limits)
     {
         yaml.Append("limits:\n");
-        yaml.Append(CultureInfo.InvariantCulture, $"  max_request_bytes: {SizeParser.Format(limits.MaxRequestBytes)}\n");
-        yaml.Append(CultureInfo.InvariantCulture, $"  max_response_bytes: {SizeParser.Format(limits.MaxResponseBytes)}\n");
-        yaml.Append(CultureInfo.InvariantCulture, $"  timeout_seconds: {Seconds(limits.Timeout)}\n");
-        yaml.Append(CultureInfo.InvariantCulture, $"  connect_timeout_seconds: {Seconds(limits.ConnectTimeout)}\n");
-        yaml.Append(CultureInfo.InvariantCulture, $"  stream_idle_seconds: {Seconds(limits.StreamIdle)}\n");
-        yaml.Append(CultureInfo.InvariantCulture, $"  stream_max_seconds: {Seconds(limits.StreamMax)}\n");
-        yaml.Append(CultureInfo.InvariantCulture, $"  max_concurrent_requests: {limits.MaxConcurrentRequests}\n");
-        yaml.Append(CultureInfo.InvariantCulture, $"  shutdown_grace_seconds: {Seconds(limits.ShutdownGrace)}\n");
-        yaml.Append(CultureInfo.InvariantCulture, $"  client_header_timeout_seconds: {Seconds(limits.ClientHeaderTimeout)}\n");
-        yaml.Append(CultureInfo.InvariantCulture, $"  client_keepalive_seconds: {Seconds(limits.ClientKeepAlive)}\n");
-        yaml.Append(CultureInfo.InvariantCulture, $"  client_min_body_bytes_per_second: {limits.ClientMinBodyBytesPerSecond}\n");
-        yaml.Append(CultureInfo.InvariantCulture, $"  max_request_header_bytes: {SizeParser.Format(limits.MaxRequestHeaderBytes)}\n");
-        yaml.Append(CultureInfo.InvariantCulture, $"  max_request_headers: {limits.MaxRequestHeaders}\n");
+        foreach (var field in LimitsFields.All)
+        {
+            yaml.Append(CultureInfo.InvariantCulture, $"  {field.Key}: {field.Print(limits)}\n");
+        }
     }
 
     private static void WriteClients(StringBuilder yaml, ProxyConfig config)

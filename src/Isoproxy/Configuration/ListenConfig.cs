@@ -10,10 +10,12 @@ namespace Isoproxy.Configuration;
 /// <param name="UnsafeAllowNonLoopback">When false (default) a TCP endpoint must be a loopback address.</param>
 /// <param name="AllowedUids">When not empty, Unix-socket peers must have one of these user ids (or an allowed gid).</param>
 /// <param name="AllowedGids">When not empty, Unix-socket peers must have one of these group ids (or an allowed uid).</param>
+/// <param name="UnsafeAllowWorldSocket">When true, a <see cref="UnixSocketMode"/> with the other-write bit is accepted without client tokens or peer checks.</param>
 public sealed record ListenConfig(
     IPEndPoint? Tcp,
     string? UnixSocketPath,
     UnixFileMode UnixSocketMode,
     bool UnsafeAllowNonLoopback,
     ImmutableArray<uint> AllowedUids,
-    ImmutableArray<uint> AllowedGids);
+    ImmutableArray<uint> AllowedGids,
+    bool UnsafeAllowWorldSocket = false);

@@ -16,7 +16,7 @@ internal static class ListenParser
         UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite;
 
     private static readonly string[] KnownKeys =
-        ["tcp", "unix", "unix_mode", "unsafe_allow_non_loopback", "allowed_uids", "allowed_gids"];
+        ["tcp", "unix", "unix_mode", "unsafe_allow_non_loopback", "allowed_uids", "allowed_gids", "unsafe_allow_world_socket"];
 
     public static ListenConfig Default { get; } = new(DefaultTcp, null, DefaultUnixMode, false, [], []);
 
@@ -49,7 +49,14 @@ internal static class ListenParser
         var mode = ParseUnixMode(listen);
         var uids = ParseIds(listen, "allowed_uids");
         var gids = ParseIds(listen, "allowed_gids");
-        return new ListenConfig(tcp, unix, mode, unsafeNonLoopback, uids, gids);
+        var unsafeWorldSocket = listen.Bool("unsafe_allow_world_socket") ?? false;
+        if (unsafeWorldSocket)
+        {
+            listen.Warning("unsafe_allow_world_socket",
+                "is true: a unix_mode with the other-write bit lets every local user connect and spend the provider keys");
+        }
+        CheckWorldWritable(listen, mode, guarded: root.Has("clients") || !uids.IsEmpty || !gids.IsEmpty || unsafeWorldSocket);
+        return new ListenConfig(tcp, unix, mode, unsafeNonLoopback, uids, gids, unsafeWorldSocket);
     }
 
     private static IPEndPoint? ParseTcp(MappingReader listen, bool unsafeNonLoopback)
@@ -132,7 +139,31 @@ internal static class ListenParser
             listen.Error("unix_mode", "must be an octal file mode of 3 or 4 digits, e.g. \"0660\"");
             return DefaultUnixMode;
         }
-        return (UnixFileMode)Convert.ToInt32(text, 8);
+        var mode = (UnixFileMode)Convert.ToInt32(text, 8);
+        if ((mode & SpecialBits) != 0)
+        {
+            // They mean nothing on a socket; asking for them is a mistake worth stopping.
+            listen.Error("unix_mode", "must not set the setuid, setgid or sticky bit (the first of 4 digits must be 0)");
+            return DefaultUnixMode;
+        }
+        return mode;
+    }
+
+    private const UnixFileMode SpecialBits = UnixFileMode.SetUser | UnixFileMode.SetGroup | UnixFileMode.StickyBit;
+
+    /// <summary>
+    /// Connecting to a Unix socket needs write permission on it, so the other-write bit opens the
+    /// proxy, and the provider keys, to every local user. That is refused unless something else
+    /// decides who may connect, or the operator says so explicitly.
+    /// </summary>
+    private static void CheckWorldWritable(MappingReader listen, UnixFileMode mode, bool guarded)
+    {
+        if (listen.Has("unix") && (mode & UnixFileMode.OtherWrite) != 0 && !guarded)
+        {
+            listen.Error("unix_mode",
+                "lets every local user connect (the other-write bit is set), and whoever connects spends the provider keys; " +
+                "configure clients: tokens or listen.allowed_uids / allowed_gids, or set listen.unsafe_allow_world_socket: true");
+        }
     }
 
     private static ImmutableArray<uint> ParseIds(MappingReader listen, string key)

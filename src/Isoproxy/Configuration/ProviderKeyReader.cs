@@ -22,12 +22,14 @@ internal static class ProviderKeyReader
         var value = getEnvironmentVariable(name);
         if (string.IsNullOrEmpty(value))
         {
-            error = $"environment variable {name} is not set or empty";
+            error = ConfigEcho.IsSafe(name)
+                ? $"environment variable {name} is not set or empty"
+                : "the environment variable named here is not set or empty";
             return null;
         }
         if (!IsPlausibleKey(value))
         {
-            error = $"environment variable {name} holds whitespace or control characters, which a key never contains";
+            error = $"environment variable {(ConfigEcho.IsSafe(name) ? name : "named here")} holds whitespace or control characters, which a key never contains";
             return null;
         }
         error = null;
@@ -35,9 +37,13 @@ internal static class ProviderKeyReader
     }
 
     /// <summary>The key in <paramref name="path"/> (absolute), with one trailing newline removed.</summary>
+    /// <remarks>
+    /// Owner and mode are checked on the open descriptor that is then read, not on the path, so
+    /// a file swapped in between cannot pass the check of another.
+    /// </remarks>
     public static ApiKey? FromFile(string path, out string? error)
     {
-        error = CheckFile(path);
+        error = CheckPath(path);
         if (error is not null)
         {
             return null;
@@ -45,9 +51,23 @@ internal static class ProviderKeyReader
         string text;
         try
         {
-            using var stream = File.OpenRead(path);
+            using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read);
+            error = CheckOpenFile(handle, path);
+            if (error is not null)
+            {
+                return null;
+            }
             var buffer = new byte[MaxKeyFileBytes + 1];
-            var length = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+            var length = 0;
+            while (length < buffer.Length)
+            {
+                var read = RandomAccess.Read(handle, buffer.AsSpan(length), length);
+                if (read == 0)
+                {
+                    break;
+                }
+                length += read;
+            }
             if (length > MaxKeyFileBytes)
             {
                 error = $"key file {path} is larger than {MaxKeyFileBytes} bytes; it should hold only the key";
@@ -78,7 +98,8 @@ internal static class ProviderKeyReader
         return new ApiKey(key);
     }
 
-    private static string? CheckFile(string path)
+    /// <summary>Problems that can be named before opening: a clearer message than the open's error.</summary>
+    private static string? CheckPath(string path)
     {
         if (Directory.Exists(path))
         {
@@ -88,15 +109,38 @@ internal static class ProviderKeyReader
         {
             return $"key file {path} does not exist";
         }
+        return null;
+    }
+
+    /// <summary>
+    /// The file must be a regular file owned by the proxy's own user or root, with no permission
+    /// for group or others: otherwise another user can read the key, or replace it with theirs.
+    /// </summary>
+    private static string? CheckOpenFile(Microsoft.Win32.SafeHandles.SafeFileHandle handle, string path)
+    {
         if (OperatingSystem.IsWindows())
         {
             return null;
         }
-        var mode = File.GetUnixFileMode(path);
-        if ((mode & GroupOrOthers) != 0)
+        var status = OpenFileStatus.Of(handle);
+        if (status is null)
         {
-            var octal = Convert.ToString((int)mode & 0xFFF, 8).PadLeft(4, '0');
-            var access = (mode & (UnixFileMode.GroupRead | UnixFileMode.OtherRead)) != 0 ? "readable" : "writable or executable";
+            return $"cannot check owner and mode of key file {path}";
+        }
+        if (!status.IsRegularFile)
+        {
+            return $"key file {path} is not a regular file";
+        }
+        var ownUid = OpenFileStatus.EffectiveUserId();
+        if (status.OwnerUid != ownUid && status.OwnerUid != 0)
+        {
+            return $"key file {path} is owned by uid {status.OwnerUid}, neither the proxy's own user (uid {ownUid}) nor root; " +
+                $"run: chown {ownUid} {ShellQuote(path)}";
+        }
+        if ((status.Mode & GroupOrOthers) != 0)
+        {
+            var octal = Convert.ToString((int)status.Mode & 0xFFF, 8).PadLeft(4, '0');
+            var access = (status.Mode & (UnixFileMode.GroupRead | UnixFileMode.OtherRead)) != 0 ? "readable" : "writable or executable";
             return $"key file {path} is {access} by group or others (mode {octal}); run: chmod 600 {ShellQuote(path)}";
         }
         return null;

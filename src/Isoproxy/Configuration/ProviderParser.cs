@@ -3,7 +3,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Isoproxy.Configuration.Yaml;
 using Isoproxy.Credentials;
-using Isoproxy.Security;
+using Isoproxy.Addresses;
 
 namespace Isoproxy.Configuration;
 
@@ -94,8 +94,8 @@ internal static partial class ProviderParser
             _ when uri.Host.Length == 0 => "must name a host",
             _ => null,
         };
-        if (problem is null && uri.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6
-            && AddressPolicy.Classify(IPAddress.Parse(uri.DnsSafeHost)) is { Class: AddressClass.Forbidden } verdict)
+        if (problem is null && UpstreamHost.AsIPAddress(uri.DnsSafeHost) is IPAddress literal
+            && AddressPolicy.Classify(literal) is { Class: AddressClass.Forbidden } verdict)
         {
             problem = $"names {verdict.Reason}, which the proxy never connects to";
         }
@@ -152,6 +152,12 @@ internal static partial class ProviderParser
             return (null, null);
         }
         var fullPath = context.ResolvePath(path);
+        if (!path.Contains('/', StringComparison.Ordinal) && !ConfigEcho.IsSafe(path) && !File.Exists(fullPath))
+        {
+            // Not echoed: a value that names no file and looks like no file name may well be a pasted key.
+            provider.Error("api_key_file", "names no existing file (value not shown: it may be the key itself; api_key_file takes the path of a file holding the key)");
+            return (null, null);
+        }
         var fromFile = ProviderKeyReader.FromFile(fullPath, out error);
         if (error is not null)
         {

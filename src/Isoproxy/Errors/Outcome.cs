@@ -27,6 +27,9 @@ public enum Outcome
     /// <summary>The client's request body could not be read (malformed framing, client went away).</summary>
     ClientRequestFailed,
 
+    /// <summary>The query or a header value holds bytes the proxy does not forward (controls, non-ASCII, characters a query may not hold).</summary>
+    MalformedRequest,
+
     /// <summary>More requests are in flight than <c>max_concurrent_requests</c>.</summary>
     ConcurrencyLimit,
 

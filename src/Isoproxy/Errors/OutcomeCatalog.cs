@@ -21,6 +21,7 @@ public static class OutcomeCatalog
         [Outcome.RequestTooLarge] = new("request_too_large", 413, "request_too_large", true, null,
             l => Invariant($"isoproxy: request body exceeds max_request_bytes ({l.MaxRequestBytes} bytes)")),
         [Outcome.ClientRequestFailed] = new("client_request_failed", 400, "invalid_request_error", true, null, _ => "isoproxy: the request body could not be read"),
+        [Outcome.MalformedRequest] = new("malformed_request", 400, "invalid_request_error", true, null, _ => "isoproxy: malformed request"),
         // 429 with retry-after: Claude Code and the SDKs back off and retry on their own.
         [Outcome.ConcurrencyLimit] = new("concurrency_limit", 429, "rate_limit_error", false, 1,
             l => Invariant($"isoproxy: more than max_concurrent_requests ({l.MaxConcurrentRequests}) requests in flight; retry shortly")),

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Isoproxy.Errors;
 
 namespace Isoproxy.Forwarding;
 
@@ -40,11 +41,49 @@ public static class HeaderPolicy
         "proxy-authorization",
         "cookie");
 
+    /// <summary>
+    /// Headers some gateways and frameworks obey to change a request's method or path. The route
+    /// and method allowlist must not depend on the upstream ignoring them, so none is forwarded.
+    /// </summary>
+    public static readonly FrozenSet<string> RoutingOverrides = FrozenSet.Create(
+        StringComparer.OrdinalIgnoreCase,
+        "x-http-method-override",
+        "x-http-method",
+        "x-method-override",
+        "x-original-url",
+        "x-rewrite-url");
+
+    /// <summary>
+    /// Headers that claim where a request came from or which proxies it crossed. The proxy never
+    /// adds them, and a sandboxed client must not be able to claim them either. Every
+    /// <c>x-forwarded-*</c> name counts too (see <see cref="ForwardingClaimPrefix"/>).
+    /// </summary>
+    public static readonly FrozenSet<string> ForwardingClaims = FrozenSet.Create(
+        StringComparer.OrdinalIgnoreCase,
+        "forwarded",
+        "x-real-ip",
+        "via");
+
+    /// <summary>Prefix of <c>X-Forwarded-For</c>, <c>-Host</c>, <c>-Proto</c>, <c>-Port</c>, <c>-Prefix</c> and any other such name.</summary>
+    public const string ForwardingClaimPrefix = "x-forwarded-";
+
     /// <summary>True when a client request header may be forwarded upstream.</summary>
     /// <param name="name">The header's name.</param>
     /// <param name="connectionNominated">Names the client listed in its <c>Connection</c> header (see <see cref="ConnectionNominated"/>).</param>
     public static bool ShouldForwardRequestHeader(string name, IReadOnlySet<string> connectionNominated) =>
-        !HopByHop.Contains(name) && !ClientCredentials.Contains(name) && !connectionNominated.Contains(name);
+        !HopByHop.Contains(name)
+        && !ClientCredentials.Contains(name)
+        && !RoutingOverrides.Contains(name)
+        && !ForwardingClaims.Contains(name)
+        && !name.StartsWith(ForwardingClaimPrefix, StringComparison.OrdinalIgnoreCase)
+        && !connectionNominated.Contains(name);
+
+    /// <summary>
+    /// True when an upstream response header may be relayed to the client. Only the proxy's own
+    /// reason header is held back, so that <c>x-isoproxy-error</c> always means the proxy itself refused.
+    /// </summary>
+    public static bool ShouldRelayResponseHeader(string name) =>
+        !string.Equals(name, OutcomeCatalog.ReasonHeader, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// The header names a <c>Connection</c> header lists: they describe that one hop too, and are

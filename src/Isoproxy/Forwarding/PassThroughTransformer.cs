@@ -55,6 +55,10 @@ public sealed class PassThroughTransformer(UpstreamExchange exchange) : HttpTran
         }
 
         var copyBody = await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
+        foreach (var name in httpContext.Response.Headers.Keys.Where(n => !HeaderPolicy.ShouldRelayResponseHeader(n)).ToList())
+        {
+            httpContext.Response.Headers.Remove(name);
+        }
         var isEventStream = IsEventStream(proxyResponse);
         proxyResponse.Content = new RelayContent(proxyResponse.Content, upstream => exchange.StartRelay(upstream, isEventStream));
         return copyBody;

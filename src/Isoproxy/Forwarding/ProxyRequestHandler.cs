@@ -102,6 +102,13 @@ public sealed class ProxyRequestHandler(
         }
         var provider = route.Provider!;
 
+        // Only well-formed requests are forwarded: parsers disagree about the rest.
+        if ((RequestSyntax.QueryProblem(route.Query) ?? RequestSyntax.HeaderProblem(context.Request.Headers)) is string malformed)
+        {
+            await RefuseAsync(context, logged, config, Outcome.MalformedRequest, malformed);
+            return;
+        }
+
         // (3) Who may connect: the Unix-socket peer, then the client token (never logged; the client's name is).
         if (context.Features.Get<PeerCredentials>() is { } peer && PeerPolicy.IsConfigured(config.Listen)
             && PeerPolicy.Refusal(peer, config.Listen) is string peerRefusal)

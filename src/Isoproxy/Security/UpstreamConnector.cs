@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Isoproxy.Addresses;
 using Isoproxy.Configuration;
 
 namespace Isoproxy.Security;
@@ -75,7 +76,7 @@ public sealed class UpstreamConnector(ProviderConfig provider)
             // Pinned: no DNS at all.
             return (provider.Resolve, true);
         }
-        if (IPAddress.TryParse(host.Trim('[', ']'), out var literal))
+        if (UpstreamHost.AsIPAddress(host) is IPAddress literal)
         {
             return ([literal], true);
         }

@@ -207,6 +207,18 @@ public sealed class ConfigLoaderTests
     }
 
     [Fact]
+    public void LoadFile_WorldWritableSocketAllowedExplicitly_ValidWithWarning()
+    {
+        var result = ConfigTestData.LoadFile("valid/unix-world-socket-unsafe.yaml");
+
+        Assert.True(result.IsValid, ConfigTestData.Describe(result));
+        var warning = Assert.Single(result.Warnings);
+        Assert.Contains("listen.unsafe_allow_world_socket: is true: a unix_mode with the other-write bit lets every local user connect", warning, StringComparison.Ordinal);
+        Assert.True(result.Config!.Listen.UnsafeAllowWorldSocket);
+        Assert.Equal((UnixFileMode)Convert.ToInt32("666", 8), result.Config.Listen.UnixSocketMode);
+    }
+
+    [Fact]
     public void LoadYaml_DefaultProviderIsBroken_OnlyTheProviderErrorIsReported()
     {
         // default_provider and clients are checked against declared names, so one broken

@@ -21,6 +21,7 @@ public sealed class EffectiveConfigWriterTests
               unix: null
               unix_mode: "0660"
               unsafe_allow_non_loopback: false
+              unsafe_allow_world_socket: false
               allowed_uids: []
               allowed_gids: []
             default_provider: anthropic

@@ -45,6 +45,40 @@ public sealed class ProviderKeyFileTests : IDisposable
     }
 
     [Fact]
+    public void Load_KeyFile0600OwnedByAnotherUser_RejectedWithChownHint()
+    {
+        // The proxy is neither that user nor does root own the file: that user could swap the key.
+        var keyPath = _directory.WriteFile("key", ConfigTestData.CanaryKey + "\n", OwnerOnly);
+        const int otherUid = 65534;
+        Assert.True(OpenFileStatus.EffectiveUserId() != otherUid, "the test needs to run as a uid other than 65534");
+        File.SetUnixFileMode(keyPath, OwnerOnly);
+        Chown(keyPath, otherUid);
+
+        var result = Load(keyPath);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Contains(
+            $"providers.anthropic.api_key_file: key file {keyPath} is owned by uid {otherUid}, neither the proxy's own user (uid {OpenFileStatus.EffectiveUserId()}) nor root",
+            error,
+            StringComparison.Ordinal);
+        Assert.DoesNotContain(ConfigTestData.CanaryKey, error, StringComparison.Ordinal);
+    }
+
+    private static void Chown(string path, int uid) => Run("chown", uid.ToString(System.Globalization.CultureInfo.InvariantCulture), path);
+
+    private static void Run(string file, params string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(file) { UseShellExecute = false };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        using var process = System.Diagnostics.Process.Start(start)!;
+        process.WaitForExit();
+        Assert.Equal(0, process.ExitCode);
+    }
+
+    [Fact]
     public void Load_KeyFileMode0644_RejectedWithChmodHint()
     {
         var keyPath = _directory.WriteFile("key", ConfigTestData.CanaryKey + "\n", WorldReadable);

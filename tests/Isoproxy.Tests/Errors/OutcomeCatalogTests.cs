@@ -18,6 +18,7 @@ public sealed class OutcomeCatalogTests
         { Outcome.MethodNotAllowed, 405, "invalid_request_error", "method_not_allowed", true },
         { Outcome.RequestTooLarge, 413, "request_too_large", "request_too_large", true },
         { Outcome.ClientRequestFailed, 400, "invalid_request_error", "client_request_failed", true },
+        { Outcome.MalformedRequest, 400, "invalid_request_error", "malformed_request", true },
         { Outcome.ClientUnauthenticated, 401, "authentication_error", "client_unauthenticated", true },
         { Outcome.ProviderNotAllowedForClient, 403, "permission_error", "provider_not_allowed", true },
         { Outcome.PeerNotAllowed, 403, "permission_error", "peer_not_allowed", true },

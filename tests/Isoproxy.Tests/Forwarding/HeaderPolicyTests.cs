@@ -34,6 +34,23 @@ public sealed class HeaderPolicyTests
     [InlineData("upgrade", false)]
     [InlineData("host", false)]
     [InlineData("expect", false)]
+    // Routing overrides some gateways obey: never forwarded, so only the route table decides.
+    [InlineData("X-HTTP-Method-Override", false)]
+    [InlineData("x-http-method", false)]
+    [InlineData("X-Method-Override", false)]
+    [InlineData("X-Original-URL", false)]
+    [InlineData("x-rewrite-url", false)]
+    // Forwarding claims: the proxy adds none and lets no client claim one.
+    [InlineData("Forwarded", false)]
+    [InlineData("X-Forwarded-For", false)]
+    [InlineData("x-forwarded-host", false)]
+    [InlineData("X-Forwarded-Proto", false)]
+    [InlineData("X-Forwarded-Prefix", false)]
+    [InlineData("X-Real-IP", false)]
+    [InlineData("Via", false)]
+    // Look-alikes that are no such claim: forwarded.
+    [InlineData("x-forwarded", true)]
+    [InlineData("x-http-method-override-note", true)]
     public void ShouldForwardRequestHeader_PolicyTable(string name, bool forwarded)
     {
         Assert.Equal(forwarded, HeaderPolicy.ShouldForwardRequestHeader(name, NoneNominated));
@@ -47,5 +64,16 @@ public sealed class HeaderPolicyTests
         Assert.False(HeaderPolicy.ShouldForwardRequestHeader("x-hop-only", nominated));
         Assert.False(HeaderPolicy.ShouldForwardRequestHeader("http2-settings", nominated));
         Assert.True(HeaderPolicy.ShouldForwardRequestHeader("anthropic-beta", nominated));
+    }
+
+    [Theory]
+    [InlineData("x-isoproxy-error", false)]
+    [InlineData("X-Isoproxy-Error", false)]
+    [InlineData("x-should-retry", true)]
+    [InlineData("retry-after", true)]
+    [InlineData("request-id", true)]
+    public void ShouldRelayResponseHeader_OnlyTheProxysOwnReasonHeaderIsHeldBack(string name, bool relayed)
+    {
+        Assert.Equal(relayed, HeaderPolicy.ShouldRelayResponseHeader(name));
     }
 }

@@ -145,6 +145,56 @@ public sealed class HeaderForwardingTests
         Assert.Equal(HeaderLines(fromUpstream), HeaderLines(viaProxy));
     }
 
+    [Fact]
+    public async Task RoutingOverrideAndForwardingClaimHeaders_NeverReachTheUpstream()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var env = await ProxyTestEnvironment.StartAsync(cancellationToken: ct);
+        env.Upstream.Enqueue(FakeResponse.Json(200, "{}"));
+
+        var request =
+            "POST /v1/messages HTTP/1.1\r\n" +
+            "Host: x\r\n" +
+            "X-HTTP-Method-Override: DELETE\r\n" +
+            "X-HTTP-Method: PUT\r\n" +
+            "X-Method-Override: PATCH\r\n" +
+            "X-Original-URL: /admin\r\n" +
+            "X-Rewrite-URL: /v1/files\r\n" +
+            "Forwarded: for=203.0.113.9;host=evil.example\r\n" +
+            "X-Forwarded-For: 203.0.113.9\r\n" +
+            "X-Forwarded-Host: evil.example\r\n" +
+            "X-Forwarded-Proto: http\r\n" +
+            "X-Real-IP: 203.0.113.9\r\n" +
+            "Via: 1.1 evil\r\n" +
+            "anthropic-version: 2023-06-01\r\n" +
+            "Connection: close\r\n" +
+            $"Content-Length: {Body.Length}\r\n" +
+            "\r\n" +
+            Body;
+        var response = await RawHttp.SendAsync(env.Proxy.TcpEndPoint!, request, cancellationToken: ct);
+
+        Assert.Equal(200, RawHttp.StatusOf(response));
+        var upstream = Assert.Single(env.Upstream.Requests);
+        Assert.Equal("POST", upstream.Method);
+        Assert.Equal(
+            ["anthropic-version", "content-length", "host", "x-api-key"],
+            upstream.Headers.Select(h => h.Key.ToLowerInvariant()).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task UpstreamsOwnReasonHeader_IsRemoved_OtherHeadersRelayed()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var env = await ProxyTestEnvironment.StartAsync(cancellationToken: ct);
+        env.Upstream.Enqueue(FakeResponse.Error(429, "rate_limit_error", "slow down", ("x-isoproxy-error", "concurrency_limit"), ("x-should-retry", "true")));
+
+        using var response = await env.Client.PostAsync("/v1/messages", new StringContent(Body), ct);
+
+        Assert.Equal(429, (int)response.StatusCode);
+        Assert.False(response.Headers.Contains("x-isoproxy-error"));
+        Assert.Equal("true", Assert.Single(response.Headers.GetValues("x-should-retry")));
+    }
+
     private static string HeaderLines(HttpResponseMessage response) =>
         string.Join("\n", response.Headers.Concat(response.Content.Headers)
             .Where(h => !h.Key.Equals("date", StringComparison.OrdinalIgnoreCase))

@@ -44,15 +44,37 @@ internal sealed partial class IsoproxyProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    /// <summary>The process id (that of isoproxy itself, also when started through an exec-ing wrapper).</summary>
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
     /// <summary>Starts <c>isoproxy ARGS</c> (the build output next to the tests) with exactly <paramref name="environment"/> added.</summary>
-    public static IsoproxyProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static IsoproxyProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        StartWrapped([], environment, args);
+
+    /// <summary>
+    /// Starts <c>WRAPPER... isoproxy ARGS</c>: <paramref name="wrapper"/> is a command that execs
+    /// the rest (<c>prlimit --nofile=N:N --</c>, <c>setpriv --reuid=U ... --</c>), so the process
+    /// id stays that of isoproxy.
+    /// </summary>
+    public static IsoproxyProcess StartWrapped(IReadOnlyList<string> wrapper, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
+        var start = new ProcessStartInfo(wrapper.Count > 0 ? wrapper[0] : dotnet)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var part in wrapper.Skip(1))
+        {
+            start.ArgumentList.Add(part);
+        }
+        if (wrapper.Count > 0)
+        {
+            start.ArgumentList.Add(dotnet);
+        }
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "isoproxy.dll"));
         foreach (var arg in args)
         {

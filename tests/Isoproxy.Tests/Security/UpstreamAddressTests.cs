@@ -82,4 +82,19 @@ public sealed class UpstreamAddressTests
             "isoproxy: the upstream host resolved only to addresses the proxy may not connect to", ct);
         Assert.Equal(0, env.Upstream.ConnectionCount);
     }
+
+    [Theory]
+    [InlineData("169.254.169.254.")]
+    [InlineData("100.100.100.200.")]
+    public async Task MetadataLiteralWithTrailingDot_BuiltPastTheLoader_RefusedAtConnectTime(string host)
+    {
+        // A trailing dot must not turn the literal into a name that DNS answers.
+        var ct = TestContext.Current.CancellationToken;
+        await using var env = await StartAsync((p, port) => p with { Resolve = [], Endpoint = new Uri($"https://{host}:{port}") });
+
+        using var response = await PostAsync(env);
+
+        await ProxyErrorAssert.IsAsync(response, 502, "api_error", "upstream_address_not_allowed",
+            "isoproxy: the upstream host resolved only to addresses the proxy may not connect to", ct);
+    }
 }

@@ -7,6 +7,12 @@ namespace Isoproxy.Configuration.Yaml;
 internal static class ConfigTreeReader
 {
     /// <summary>
+    /// Deepest nesting of lists and mappings. A real configuration nests four levels; the bound
+    /// keeps a hostile file from exhausting the stack of the recursive reader below.
+    /// </summary>
+    public const int MaxDepth = 64;
+
+    /// <summary>
     /// The root node of the single document in <paramref name="yaml"/>, or null when the text
     /// is empty or cannot be parsed (the reason is then in <paramref name="diagnostics"/>).
     /// </summary>
@@ -21,7 +27,7 @@ internal static class ConfigTreeReader
                 return null;
             }
             parser.Consume<DocumentStart>();
-            var root = ReadNode(parser, diagnostics);
+            var root = ReadNode(parser, diagnostics, depth: 1);
             parser.Consume<DocumentEnd>();
             if (parser.Accept<DocumentStart>(out var extra))
             {
@@ -39,18 +45,23 @@ internal static class ConfigTreeReader
         }
     }
 
-    private static ConfigNode ReadNode(IParser parser, ConfigDiagnostics diagnostics)
+    private static ConfigNode ReadNode(IParser parser, ConfigDiagnostics diagnostics, int depth)
     {
         if (parser.TryConsume<Scalar>(out var scalar))
         {
             return new ConfigScalar(LineOf(scalar), scalar.Value, scalar.Style == ScalarStyle.Plain);
+        }
+        if (depth > MaxDepth && parser.Current is { } tooDeep)
+        {
+            // Like a syntax error this ends the load: nothing below this level is read.
+            throw new YamlException(tooDeep.Start, tooDeep.End, $"lists and mappings nest deeper than {MaxDepth} levels, the limit");
         }
         if (parser.TryConsume<SequenceStart>(out var sequenceStart))
         {
             var items = new List<ConfigNode>();
             while (!parser.TryConsume<SequenceEnd>(out _))
             {
-                items.Add(ReadNode(parser, diagnostics));
+                items.Add(ReadNode(parser, diagnostics, depth + 1));
             }
             return new ConfigSequence(LineOf(sequenceStart), items);
         }
@@ -59,8 +70,8 @@ internal static class ConfigTreeReader
             var entries = new List<ConfigEntry>();
             while (!parser.TryConsume<MappingEnd>(out _))
             {
-                var key = ReadNode(parser, diagnostics);
-                var value = ReadNode(parser, diagnostics);
+                var key = ReadNode(parser, diagnostics, depth + 1);
+                var value = ReadNode(parser, diagnostics, depth + 1);
                 if (key is ConfigScalar scalarKey)
                 {
                     entries.Add(new ConfigEntry(scalarKey, value));

@@ -55,7 +55,12 @@ internal sealed class MappingReader
         return null;
     }
 
-    public string ChildPath(string key) => Path.Length == 0 ? key : $"{Path}.{key}";
+    /// <summary>The key path of <paramref name="key"/>; a key that may be a pasted secret is not shown.</summary>
+    public string ChildPath(string key)
+    {
+        var shown = ConfigEcho.IsSafe(key) ? key : "(key not shown)";
+        return Path.Length == 0 ? shown : $"{Path}.{shown}";
+    }
 
     public bool Has(string key) => _entries.ContainsKey(key);
 

@@ -1,4 +1,4 @@
-namespace Isoproxy.Security;
+namespace Isoproxy.Addresses;
 
 /// <summary>The address policy's verdict on one address, with the reason that goes into the error message.</summary>
 /// <param name="Class">The address's class.</param>

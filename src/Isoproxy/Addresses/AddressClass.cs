@@ -1,4 +1,4 @@
-namespace Isoproxy.Security;
+namespace Isoproxy.Addresses;
 
 /// <summary>What kind of address an upstream connection would go to; decides whether it may be dialled.</summary>
 public enum AddressClass
