@@ -1,6 +1,6 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using System.Reflection;
+using System.Runtime.InteropServices;
 using Isoproxy.Configuration;
 using Isoproxy.Hosting;
 

@@ -1,9 +1,9 @@
 using System.Collections.Immutable;
 using System.Net;
 using System.Text.RegularExpressions;
+using Isoproxy.Addresses;
 using Isoproxy.Configuration.Yaml;
 using Isoproxy.Credentials;
-using Isoproxy.Addresses;
 
 namespace Isoproxy.Configuration;
 

@@ -23,7 +23,7 @@ public sealed class ProxyMetrics : IDisposable
     private static readonly double[] HeadersBuckets =
         [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 
-    private static int s_instances;
+    private static int _instances;
 
     private readonly Meter _meter;
     private readonly Counter<long> _requests;
@@ -42,7 +42,7 @@ public sealed class ProxyMetrics : IDisposable
     {
         // One meter per proxy instance, so that two proxies in one process (tests) never count into
         // each other's /metrics; the exporter does not show the meter's name.
-        MeterName = $"isoproxy.{Interlocked.Increment(ref s_instances).ToString(CultureInfo.InvariantCulture)}";
+        MeterName = $"isoproxy.{Interlocked.Increment(ref _instances).ToString(CultureInfo.InvariantCulture)}";
         _meter = new Meter(MeterName);
         _requests = _meter.CreateCounter<long>("isoproxy_requests_total", description: "Requests answered, by provider, route, status and outcome.");
         _duration = _meter.CreateHistogram<double>("isoproxy_request_duration_seconds", unit: null,

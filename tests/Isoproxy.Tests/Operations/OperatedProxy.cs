@@ -76,7 +76,7 @@ internal sealed class OperatedProxy : IAsyncDisposable
           tcp: 127.0.0.1:0
         """;
 
-    public static async Task<OperatedProxy> StartAsync(string extraYaml = "", CancellationToken cancellationToken = default)
+    public static async Task<OperatedProxy> StartAsync(string extraYaml = "", CancellationToken cancellationToken = default, string listeners = DefaultListeners)
     {
         var upstream = await FakeUpstreamServer.StartAsync(ct: cancellationToken);
         var directory = new TempDirectory();
@@ -84,7 +84,7 @@ internal sealed class OperatedProxy : IAsyncDisposable
         {
             directory.WriteFile(KeyFileName, FirstKey + "\n", UnixFileMode.UserRead | UnixFileMode.UserWrite);
             var configPath = Path.Combine(directory.Path, "isoproxy.yaml");
-            await File.WriteAllTextAsync(configPath, Yaml(upstream, extraYaml), cancellationToken);
+            await File.WriteAllTextAsync(configPath, Yaml(upstream, extraYaml, listeners), cancellationToken);
             var result = Load(configPath);
             if (!result.IsValid)
             {
