@@ -14,4 +14,7 @@ public static class ExitCodes
 
     /// <summary>The configuration is valid but the proxy could not start (e.g. the port is taken).</summary>
     public const int StartFailed = 3;
+
+    /// <summary><c>isoproxy probe</c>: at least one probed provider is not reachable with its key.</summary>
+    public const int ProbeFailed = 4;
 }

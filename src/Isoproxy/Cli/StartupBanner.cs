@@ -20,6 +20,19 @@ public static class StartupBanner
         }
         listeners.AddRange(server.PassedSockets.Select(socket => $"{socket.Display} (from systemd)"));
         diagnostics.WriteLine($"isoproxy {version} listening on {string.Join(", ", listeners)}");
+        if (config.Admin is { } admin)
+        {
+            var adminListeners = new List<string>();
+            if (server.AdminTcpEndPoint is not null)
+            {
+                adminListeners.Add($"http://{server.AdminTcpEndPoint}");
+            }
+            if (admin.UnixSocketPath is not null)
+            {
+                adminListeners.Add($"unix:{admin.UnixSocketPath}");
+            }
+            diagnostics.WriteLine($"isoproxy: admin (/healthz, /readyz, /metrics) on {string.Join(", ", adminListeners)}");
+        }
         foreach (var provider in config.Providers)
         {
             var isDefault = provider.Name == config.DefaultProvider ? " (default, also /v1/...)" : "";

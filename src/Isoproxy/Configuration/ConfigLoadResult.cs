@@ -9,4 +9,7 @@ namespace Isoproxy.Configuration;
 public sealed record ConfigLoadResult(ProxyConfig? Config, ImmutableArray<string> Errors, ImmutableArray<string> Warnings)
 {
     public bool IsValid => Config is not null && Errors.IsEmpty;
+
+    /// <summary>SHA-256 (lower-case hex) of the file's bytes as read; null for the built-in default or an unreadable file.</summary>
+    public string? SourceSha256 { get; init; }
 }

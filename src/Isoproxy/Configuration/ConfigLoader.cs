@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Security.Cryptography;
 using Isoproxy.Configuration.Yaml;
 
 namespace Isoproxy.Configuration;
@@ -10,7 +11,7 @@ namespace Isoproxy.Configuration;
 /// </summary>
 public static class ConfigLoader
 {
-    private static readonly string[] KnownKeys = ["listen", "default_provider", "providers", "limits", "logging", "clients"];
+    private static readonly string[] KnownKeys = ["listen", "default_provider", "providers", "limits", "logging", "clients", "admin"];
 
     /// <summary>
     /// Largest configuration file read. A real one is a few kilobytes; the bound keeps a hostile
@@ -24,7 +25,7 @@ public static class ConfigLoader
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(getEnvironmentVariable);
         var fullPath = Path.GetFullPath(path);
-        string yaml;
+        byte[] bytes;
         try
         {
             using var stream = File.OpenRead(fullPath);
@@ -34,8 +35,7 @@ public static class ConfigLoader
             {
                 return Failure(TooLargeMessage(path));
             }
-            using var reader = new StreamReader(new MemoryStream(buffer, 0, length), detectEncodingFromByteOrderMarks: true);
-            yaml = reader.ReadToEnd();
+            bytes = buffer[..length];
         }
         catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -45,7 +45,12 @@ public static class ConfigLoader
         {
             return Failure($"{path}: cannot read configuration file: {exception.Message}");
         }
-        return Load(yaml, path, Path.GetDirectoryName(fullPath) ?? Directory.GetCurrentDirectory(), getEnvironmentVariable);
+        // Decoded as File.ReadAllText would (a byte order mark picks the encoding); hashed as read, so the
+        // reported hash is of exactly the bytes that were loaded.
+        using var reader = new StreamReader(new MemoryStream(bytes), detectEncodingFromByteOrderMarks: true);
+        var yaml = reader.ReadToEnd();
+        var result = Load(yaml, path, Path.GetDirectoryName(fullPath) ?? Directory.GetCurrentDirectory(), getEnvironmentVariable);
+        return result with { SourceSha256 = Convert.ToHexStringLower(SHA256.HashData(bytes)) };
     }
 
     /// <summary>
@@ -96,7 +101,8 @@ public static class ConfigLoader
         var limits = LimitsParser.Parse(root);
         var logging = LoggingParser.Parse(root);
         var clients = ClientsParser.Parse(root, declaredNames, context.Diagnostics);
-        return new ProxyConfig(listen, defaultProvider, providers, limits, logging, clients);
+        var admin = AdminParser.Parse(root);
+        return new ProxyConfig(listen, defaultProvider, providers, limits, logging, clients) { Admin = admin };
     }
 
     /// <summary>

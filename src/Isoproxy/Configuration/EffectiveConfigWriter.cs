@@ -23,6 +23,7 @@ public static class EffectiveConfigWriter
         yaml.Append("logging:\n");
         yaml.Append(CultureInfo.InvariantCulture, $"  mode: {config.Logging.Mode.ToString().ToLowerInvariant()}\n");
         WriteClients(yaml, config);
+        WriteAdmin(yaml, config.Admin);
         return yaml.ToString();
     }
 
@@ -80,6 +81,20 @@ public static class EffectiveConfigWriter
             var providers = client.Providers.IsEmpty ? "[]  # all" : $"[{string.Join(", ", client.Providers.Select(Scalar))}]";
             yaml.Append(CultureInfo.InvariantCulture, $"    providers: {providers}\n");
         }
+    }
+
+    private static void WriteAdmin(StringBuilder yaml, AdminConfig? admin)
+    {
+        if (admin is null)
+        {
+            yaml.Append("admin: null  # no admin listener\n");
+            return;
+        }
+        yaml.Append("admin:\n");
+        yaml.Append(CultureInfo.InvariantCulture, $"  tcp: {(admin.Tcp is null ? "null" : Scalar(FormatEndPoint(admin.Tcp)))}\n");
+        yaml.Append(CultureInfo.InvariantCulture, $"  unix: {(admin.UnixSocketPath is null ? "null" : Scalar(admin.UnixSocketPath))}\n");
+        yaml.Append(CultureInfo.InvariantCulture, $"  unix_mode: \"{Convert.ToString((int)admin.UnixSocketMode, 8).PadLeft(4, '0')}\"\n");
+        yaml.Append(CultureInfo.InvariantCulture, $"  unsafe_allow_non_loopback: {Bool(admin.UnsafeAllowNonLoopback)}\n");
     }
 
     private static string DescribeKeySource(string keySource)

@@ -25,6 +25,9 @@ public sealed record ProxyConfig(
     LoggingConfig Logging,
     ImmutableArray<ClientConfig> Clients)
 {
+    /// <summary>The operator's listener (<c>admin:</c>), or null for none.</summary>
+    public AdminConfig? Admin { get; init; }
+
     /// <summary>The provider with the given name, or null when none is configured.</summary>
     public ProviderConfig? FindProvider(string name)
     {

@@ -1,9 +1,9 @@
-using System.Collections.Frozen;
 using System.Diagnostics;
 using Isoproxy.Configuration;
 using Isoproxy.Errors;
 using Isoproxy.Limits;
 using Isoproxy.Logging;
+using Isoproxy.Operations;
 using Isoproxy.Routing;
 using Isoproxy.Security;
 using Microsoft.AspNetCore.Http;
@@ -20,12 +20,11 @@ namespace Isoproxy.Forwarding;
 /// <see cref="ResponseRelayStream"/>; each step is marked below.
 /// </summary>
 public sealed class ProxyRequestHandler(
-    ProxyConfig config,
+    ProxyRuntimeHolder runtimes,
     IHttpForwarder forwarder,
-    FrozenDictionary<string, HttpMessageInvoker> upstreams,
     ConcurrencyGate concurrency,
-    RequestLogWriter log,
-    ShutdownSignal shutdown)
+    ShutdownSignal shutdown,
+    RequestReporter reporter)
 {
     private static readonly byte[] HealthBody = "{\"status\":\"ok\"}"u8.ToArray();
 
@@ -35,6 +34,9 @@ public sealed class ProxyRequestHandler(
         var requestId = "iso_" + Guid.NewGuid().ToString("N")[..20];
         var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value ?? "";
         var logged = new LoggedRequest(requestId, context.Request.Method, rawTarget);
+        // The configuration, pools and log mode this request uses to its last byte, even if a reload replaces them meanwhile.
+        var runtime = runtimes.Acquire();
+        var config = runtime.Config;
 
         // Upgrade is a hop-by-hop request; the API has no upgradable route, so the forwarder never sees one.
         context.Features.Set<IHttpUpgradeFeature>(null);
@@ -42,7 +44,7 @@ public sealed class ProxyRequestHandler(
 
         try
         {
-            await HandleCoreAsync(context, rawTarget, logged);
+            await HandleCoreAsync(context, rawTarget, logged, runtime);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -56,18 +58,29 @@ public sealed class ProxyRequestHandler(
         }
         finally
         {
-            // (9) One log line.
-            log.Write(logged.ToEntry(context, Environment.TickCount64 - logged.StartedAt, log.Mode == LogMode.Debug));
+            // (9) One log line, and the same facts as metrics and security events.
+            try
+            {
+                var entry = logged.ToEntry(context, Environment.TickCount64 - logged.StartedAt, runtime.Log.Mode == LogMode.Debug);
+                runtime.Log.Write(entry);
+                reporter.Report(entry, logged.Outcome, logged.Route, context, config);
+            }
+            finally
+            {
+                runtime.Release();
+            }
         }
     }
 
-    private async Task HandleCoreAsync(HttpContext context, string rawTarget, LoggedRequest logged)
+    private async Task HandleCoreAsync(HttpContext context, string rawTarget, LoggedRequest logged, ProxyRuntime runtime)
     {
         var ct = context.RequestAborted;
+        var config = runtime.Config;
 
         // (2) Route allowlist: decided on the raw target, before anything else is read.
         var route = RouteTable.Resolve(context.Request.Method, rawTarget, config);
         logged.Provider = route.Provider?.Name;
+        logged.Route = MetricRoute.Of(route);
         switch (route.Kind)
         {
             case RouteKind.Health:
@@ -77,10 +90,10 @@ public sealed class ProxyRequestHandler(
                 await context.Response.Body.WriteAsync(HealthBody, ct);
                 return;
             case RouteKind.NotFound:
-                await RefuseAsync(context, logged, Outcome.RouteNotFound, route.Reason);
+                await RefuseAsync(context, logged, config, Outcome.RouteNotFound, route.Reason);
                 return;
             case RouteKind.MethodNotAllowed:
-                await RefuseAsync(context, logged, Outcome.MethodNotAllowed, route.Reason, route.AllowedMethod);
+                await RefuseAsync(context, logged, config, Outcome.MethodNotAllowed, route.Reason, route.AllowedMethod);
                 return;
             case RouteKind.Forward:
                 break;
@@ -92,7 +105,7 @@ public sealed class ProxyRequestHandler(
         // Only well-formed requests are forwarded: parsers disagree about the rest.
         if ((RequestSyntax.QueryProblem(route.Query) ?? RequestSyntax.HeaderProblem(context.Request.Headers)) is string malformed)
         {
-            await RefuseAsync(context, logged, Outcome.MalformedRequest, malformed);
+            await RefuseAsync(context, logged, config, Outcome.MalformedRequest, malformed);
             return;
         }
 
@@ -100,33 +113,34 @@ public sealed class ProxyRequestHandler(
         if (context.Features.Get<PeerCredentials>() is { } peer && PeerPolicy.IsConfigured(config.Listen)
             && PeerPolicy.Refusal(peer, config.Listen) is string peerRefusal)
         {
-            await RefuseAsync(context, logged, Outcome.PeerNotAllowed, peerRefusal);
+            await RefuseAsync(context, logged, config, Outcome.PeerNotAllowed, peerRefusal);
             return;
         }
         var client = ClientAuthenticator.Decide(context.Request.Headers["x-api-key"], context.Request.Headers.Authorization, provider.Name, config.Clients);
         logged.Client = client.ClientName;
         if (client.Failure is Outcome clientFailure)
         {
-            await RefuseAsync(context, logged, clientFailure, client.Reason);
+            await RefuseAsync(context, logged, config, clientFailure, client.Reason);
             return;
         }
 
         // (4) Limits.
         if (shutdown.Stopping.IsCancellationRequested)
         {
-            await RefuseAsync(context, logged, Outcome.ShuttingDown);
+            await RefuseAsync(context, logged, config, Outcome.ShuttingDown);
             return;
         }
         if (!concurrency.TryEnter())
         {
-            await RefuseAsync(context, logged, Outcome.ConcurrencyLimit);
+            await RefuseAsync(context, logged, config, Outcome.ConcurrencyLimit);
             return;
         }
+        reporter.Metrics.RequestStarted(provider.Name);
         try
         {
             if (BoundedRequestBodyStream.DeclaresTooMuch(context.Request.ContentLength, config.Limits.MaxRequestBytes))
             {
-                await RefuseAsync(context, logged, Outcome.RequestTooLarge);
+                await RefuseAsync(context, logged, config, Outcome.RequestTooLarge);
                 return;
             }
             var body = new BoundedRequestBodyStream(context.Request.Body, config.Limits.MaxRequestBytes);
@@ -134,17 +148,19 @@ public sealed class ProxyRequestHandler(
             logged.RequestBody = body;
 
             // (5)–(8) Strip, inject, send, stream back.
-            await ForwardAsync(context, provider, route, logged);
+            await ForwardAsync(context, provider, route, logged, runtime);
         }
         finally
         {
+            reporter.Metrics.RequestEnded(provider.Name);
             concurrency.Exit();
         }
     }
 
-    private async Task ForwardAsync(HttpContext context, ProviderConfig provider, RouteDecision route, LoggedRequest logged)
+    private async Task ForwardAsync(HttpContext context, ProviderConfig provider, RouteDecision route, LoggedRequest logged, ProxyRuntime runtime)
     {
-        using var exchange = new UpstreamExchange(provider, route, config.Limits, logged.StartedAt, shutdown.GraceExpired, captureHeaders: log.Mode == LogMode.Debug);
+        var config = runtime.Config;
+        using var exchange = new UpstreamExchange(provider, route, config.Limits, logged.StartedAt, shutdown.GraceExpired, captureHeaders: runtime.Log.Mode == LogMode.Debug);
         var transformer = new PassThroughTransformer(exchange);
         var requestConfig = new ForwarderRequestConfig
         {
@@ -157,7 +173,7 @@ public sealed class ProxyRequestHandler(
         };
 
         // (7) Send. The forwarder never retries.
-        var error = await forwarder.SendAsync(context, provider.Endpoint.AbsoluteUri, upstreams[provider.Name], requestConfig, transformer, exchange.HeadersDeadline);
+        var error = await forwarder.SendAsync(context, provider.Endpoint.AbsoluteUri, runtime.Upstreams[provider.Name], requestConfig, transformer, exchange.HeadersDeadline);
 
         // Classify: a bound of the proxy's own, or who failed.
         var outcome = OutcomeClassifier.Classify(error, context.Features.Get<IForwarderErrorFeature>()?.Exception, exchange.Bound, context.RequestAborted.IsCancellationRequested);
@@ -181,7 +197,7 @@ public sealed class ProxyRequestHandler(
     }
 
     /// <summary>Refuses the request with the outcome's error; <paramref name="detail"/> says more than the catalog's message.</summary>
-    private async Task RefuseAsync(HttpContext context, LoggedRequest logged, Outcome outcome, string? detail = null, string? allow = null)
+    private static async Task RefuseAsync(HttpContext context, LoggedRequest logged, ProxyConfig config, Outcome outcome, string? detail = null, string? allow = null)
     {
         logged.Outcome = outcome;
         var message = detail is null ? OutcomeCatalog.Describe(outcome).Message(config.Limits) : "isoproxy: " + detail;

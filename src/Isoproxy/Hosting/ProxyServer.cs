@@ -1,9 +1,8 @@
-using System.Collections.Frozen;
 using System.Net;
 using Isoproxy.Configuration;
 using Isoproxy.Forwarding;
 using Isoproxy.Limits;
-using Isoproxy.Logging;
+using Isoproxy.Operations;
 using Isoproxy.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
@@ -24,24 +23,55 @@ public sealed class ProxyServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ShutdownSignal _shutdown;
-    private readonly FrozenDictionary<string, HttpMessageInvoker> _upstreams;
+    private readonly ProxyRuntimeHolder _runtime;
+    private readonly ConcurrencyGate _concurrency;
+    private readonly ProxyServerOptions _options;
+    private readonly SemaphoreSlim _reloadLock = new(1, 1);
+    private AdminServer? _admin;
+    private volatile bool _listening;
+    private long _stopStarted;
+    private SystemdNotifier? _notifier;
 
-    private ProxyServer(
-        WebApplication app, ShutdownSignal shutdown, FrozenDictionary<string, HttpMessageInvoker> upstreams, ProxyConfig config,
-        IReadOnlyList<PassedSocket> passedSockets, ConnectionGate connections)
+    private ProxyServer(WebApplication app, ShutdownSignal shutdown, ProxyRuntimeHolder runtime, ConcurrencyGate concurrency,
+        ProxyMetrics metrics, SecurityEventWriter events, ProxyServerOptions options, IReadOnlyList<PassedSocket> passedSockets, ConnectionGate connections)
     {
         _app = app;
         _shutdown = shutdown;
-        _upstreams = upstreams;
-        Config = config;
+        _runtime = runtime;
+        _concurrency = concurrency;
+        _options = options;
+        Metrics = metrics;
+        Events = events;
         PassedSockets = passedSockets;
         Connections = connections;
     }
 
-    public ProxyConfig Config { get; }
+    /// <summary>The configuration new requests use: the one started with, or the last one reloaded.</summary>
+    public ProxyConfig Config => _runtime.Current.Config;
+
+    /// <summary>The runtime new requests start on.</summary>
+    internal ProxyRuntime Runtime => _runtime.Current;
+
+    /// <summary>The proxy's instruments, exported on the admin listener.</summary>
+    public ProxyMetrics Metrics { get; }
+
+    /// <summary>The security event stream (JSON lines on the diagnostics writer).</summary>
+    public SecurityEventWriter Events { get; }
+
+    /// <summary>The admin listener's TCP endpoint, or null when there is none.</summary>
+    public IPEndPoint? AdminTcpEndPoint => _admin?.TcpEndPoint;
+
+    /// <summary><c>http://host:port</c> of the admin TCP listener, or null.</summary>
+    public Uri? AdminBaseUri => AdminTcpEndPoint is null ? null : new Uri($"http://{AdminTcpEndPoint}");
+
+    /// <summary>What <c>/readyz</c> says now.</summary>
+    public Readiness Readiness => _shutdown.Stopping.IsCancellationRequested ? Readiness.Draining
+        : _listening ? Readiness.Ready
+        : Readiness.Starting;
 
     /// <summary>The sockets systemd passed (<c>listen.systemd</c>); empty otherwise.</summary>
     public IReadOnlyList<PassedSocket> PassedSockets { get; }
+
     /// <summary>Open client connections and refusals by reason, for monitoring.</summary>
     public ConnectionGate Connections { get; }
 
@@ -80,15 +110,17 @@ public sealed class ProxyServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel => ConfigureKestrel(kestrel, config, admission, passedSockets));
 
         var shutdown = new ShutdownSignal();
-        var upstreams = config.Providers.ToFrozenDictionary(p => p.Name, p => UpstreamClientFactory.Create(p, config.Limits), StringComparer.Ordinal);
+        var runtime = new ProxyRuntimeHolder(new ProxyRuntime(config, options.RequestLog));
+        var concurrency = new ConcurrencyGate(config.Limits.MaxConcurrentRequests);
+        var metrics = new ProxyMetrics(options.Version);
+        var events = new SecurityEventWriter(options.Diagnostics);
         var app = builder.Build();
         var handler = new ProxyRequestHandler(
-            config,
+            runtime,
             app.Services.GetRequiredService<IHttpForwarder>(),
-            upstreams,
-            new ConcurrencyGate(config.Limits.MaxConcurrentRequests),
-            new RequestLogWriter(options.RequestLog, config.Logging.Mode),
-            shutdown);
+            concurrency,
+            shutdown,
+            new RequestReporter(metrics, events));
         // The first request's headers are in: the connection's accept-time deadline is met.
         app.Use((context, next) =>
         {
@@ -97,14 +129,13 @@ public sealed class ProxyServer : IAsyncDisposable
         });
         app.Run(handler.HandleAsync);
 
-        var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
-        lifetime.ApplicationStopping.Register(() => shutdown.Begin(config.Limits.ShutdownGrace));
+        var server = new ProxyServer(app, shutdown, runtime, concurrency, metrics, events, options, passedSockets, connections);
         // Type=notify: the service manager learns when the proxy serves and when it begins to drain.
         // The notifier speaks only when NOTIFY_SOCKET is set, i.e. when a service manager asked for it.
-        var notifier = options.NotifyServiceManager ? new SystemdNotifier() : null;
-        lifetime.ApplicationStopping.Register(() => notifier?.Notify(ServiceState.Stopping));
-
-        var server = new ProxyServer(app, shutdown, upstreams, config, passedSockets, connections);
+        server._notifier = options.NotifyServiceManager ? new SystemdNotifier() : null;
+        var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
+        lifetime.ApplicationStopping.Register(server.OnStopping);
+        lifetime.ApplicationStopped.Register(server.OnStopped);
         try
         {
             if (config.Listen.UnixSocketPath is string path)
@@ -124,9 +155,22 @@ public sealed class ProxyServer : IAsyncDisposable
         }
 
         server.TcpEndPoint = FindTcpEndPoint(app, config);
+        if (config.Admin is AdminConfig admin)
+        {
+            try
+            {
+                server._admin = await AdminServer.StartAsync(admin, metrics, () => server.Readiness, config.Logging.Mode, options.Diagnostics, cancellationToken);
+            }
+            catch (ProxyStartException)
+            {
+                await server.DisposeAsync();
+                throw;
+            }
+        }
         FitConnectionsToDescriptors(connections, config.Limits, options.Diagnostics);
+        server._listening = true;
         // Only now: the configuration is loaded and every listener accepts connections.
-        notifier?.Notify(ServiceState.Ready);
+        server._notifier?.Notify(ServiceState.Ready);
         return server;
     }
 
@@ -150,19 +194,88 @@ public sealed class ProxyServer : IAsyncDisposable
     /// <summary>Stops gracefully: no new requests, in-flight ones get the grace period.</summary>
     public Task StopAsync() => _app.StopAsync();
 
+    /// <summary>
+    /// Loads the configuration again with <paramref name="load"/> (the same loader as at start-up,
+    /// so every key source is read again) and, when it is valid, makes new requests use it. On any
+    /// error nothing changes. Listener settings keep their running values and are reported.
+    /// </summary>
+    /// <param name="source">The file path, or <c>built-in</c>, for messages and events.</param>
+    public async Task<ReloadResult> ReloadAsync(Func<ConfigLoadResult> load, string source)
+    {
+        ArgumentNullException.ThrowIfNull(load);
+        await _reloadLock.WaitAsync();
+        try
+        {
+            return Reload(load(), source);
+        }
+        finally
+        {
+            _reloadLock.Release();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _app.DisposeAsync();
-        foreach (var upstream in _upstreams.Values)
+        if (_admin is not null)
         {
-            upstream.Dispose();
+            await _admin.DisposeAsync();
         }
+        _runtime.Dispose();
+        Metrics.Dispose();
         _shutdown.Dispose();
+        _reloadLock.Dispose();
         if (Config.Listen.UnixSocketPath is string path && File.Exists(path))
         {
             File.Delete(path);
         }
     }
+
+    private ReloadResult Reload(ConfigLoadResult result, string source)
+    {
+        var diagnostics = _options.Diagnostics;
+        foreach (var warning in result.Warnings)
+        {
+            diagnostics.WriteLine($"isoproxy: reload: warning: {warning}");
+        }
+        if (!result.IsValid)
+        {
+            diagnostics.WriteLine($"isoproxy: reload: {source}: {result.Errors.Length} configuration error(s); the running configuration is kept:");
+            foreach (var error in result.Errors)
+            {
+                diagnostics.WriteLine($"  - {error}");
+            }
+            Metrics.ConfigReloaded(succeeded: false);
+            Events.ConfigReloadFailed(source, result.Errors);
+            return new ReloadResult(false, result.Errors, []);
+        }
+
+        var running = Config;
+        var restartRequired = RestartRequiredChanges.Find(running, result.Config!);
+        var config = RestartRequiredChanges.KeepRunningListeners(running, result.Config!);
+        _runtime.Replace(new ProxyRuntime(config, _options.RequestLog));
+        _concurrency.MaxConcurrent = config.Limits.MaxConcurrentRequests;
+        Metrics.ConfigReloaded(succeeded: true);
+        Metrics.ConfigLoaded(DateTimeOffset.UtcNow);
+        foreach (var setting in restartRequired)
+        {
+            diagnostics.WriteLine($"isoproxy: reload: {setting} changed; it takes effect after a restart (the running value is kept)");
+        }
+        diagnostics.WriteLine($"isoproxy: reload: {source}: configuration reloaded; new requests use it");
+        Events.ConfigReloaded(source, result.SourceSha256, config.Providers.Select(p => p.Name), restartRequired);
+        return new ReloadResult(true, [], [.. restartRequired]);
+    }
+
+    private void OnStopping()
+    {
+        _notifier?.Notify(ServiceState.Stopping);
+        _stopStarted = Environment.TickCount64;
+        var grace = Config.Limits.ShutdownGrace;
+        Events.ShutdownStarted(grace, _concurrency.InFlight);
+        _shutdown.Begin(grace);
+    }
+
+    private void OnStopped() => Events.ShutdownFinished(TimeSpan.FromMilliseconds(Environment.TickCount64 - _stopStarted));
 
     /// <summary>The sockets systemd passed, checked; throws naming every problem when they cannot be served.</summary>
     private static IReadOnlyList<PassedSocket> FindPassedSockets(ListenConfig listen)
@@ -234,7 +347,7 @@ public sealed class ProxyServer : IAsyncDisposable
         }
     }
 
-    private static void ConfigureLogging(ILoggingBuilder logging, LogMode mode, TextWriter diagnostics)
+    internal static void ConfigureLogging(ILoggingBuilder logging, LogMode mode, TextWriter diagnostics)
     {
         logging.ClearProviders();
         logging.AddProvider(new DiagnosticsLoggerProvider(diagnostics));

@@ -1,3 +1,5 @@
+using System.Reflection;
+
 namespace Isoproxy.Hosting;
 
 /// <summary>Where a <see cref="ProxyServer"/> writes; tests capture both.</summary>
@@ -9,5 +11,9 @@ namespace Isoproxy.Hosting;
 /// </param>
 public sealed record ProxyServerOptions(TextWriter RequestLog, TextWriter Diagnostics, bool NotifyServiceManager = false)
 {
+    /// <summary>The <c>version</c> label of <c>isoproxy_build_info</c>.</summary>
+    public string Version { get; init; } =
+        typeof(ProxyServerOptions).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
     public static ProxyServerOptions Console { get; } = new(System.Console.Out, System.Console.Error, NotifyServiceManager: true);
 }

@@ -7,10 +7,21 @@ namespace Isoproxy.Limits;
 public sealed class ConcurrencyGate(int maxConcurrent)
 {
     private int _inFlight;
+    private int _maxConcurrent = maxConcurrent;
+
+    /// <summary>The limit; a configuration reload changes it, and requests in flight keep counting against it.</summary>
+    public int MaxConcurrent
+    {
+        get => Volatile.Read(ref _maxConcurrent);
+        set => Volatile.Write(ref _maxConcurrent, value);
+    }
+
+    /// <summary>Requests in flight now (for the shutdown event).</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
 
     public bool TryEnter()
     {
-        if (Interlocked.Increment(ref _inFlight) <= maxConcurrent)
+        if (Interlocked.Increment(ref _inFlight) <= MaxConcurrent)
         {
             return true;
         }

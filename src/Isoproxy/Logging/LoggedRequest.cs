@@ -1,5 +1,6 @@
 using Isoproxy.Errors;
 using Isoproxy.Limits;
+using Isoproxy.Operations;
 using Microsoft.AspNetCore.Http;
 
 namespace Isoproxy.Logging;
@@ -15,6 +16,9 @@ public sealed class LoggedRequest(string requestId, string method, string rawTar
     public string RequestId => requestId;
     public string? Client { get; set; }
     public string? Provider { get; set; }
+
+    /// <summary>The metrics' <c>route</c> label (a closed set), once the route is decided.</summary>
+    public string Route { get; set; } = MetricRoute.Other;
     public Outcome Outcome { get; set; } = Outcome.ClientAborted;
     public BoundedRequestBodyStream? RequestBody { get; set; }
 
@@ -47,7 +51,8 @@ public sealed class LoggedRequest(string requestId, string method, string rawTar
             UpstreamRequestId,
             OutcomeCatalog.Describe(Outcome).Reason,
             includeHeaders ? Flatten(context.Request.Headers) : null,
-            includeHeaders && UpstreamResponseHeaders is not null ? Flatten(UpstreamResponseHeaders) : null);
+            includeHeaders && UpstreamResponseHeaders is not null ? Flatten(UpstreamResponseHeaders) : null,
+            RequestAttribution.From(context.Request.Headers));
     }
 
     /// <summary>The path only: a query may carry anything, so it is never logged.</summary>

@@ -16,4 +16,5 @@ public sealed record RequestLogEntry(
     string? UpstreamRequestId,
     string Outcome,
     IReadOnlyList<KeyValuePair<string, string>>? RequestHeaders = null,
-    IReadOnlyList<KeyValuePair<string, string>>? ResponseHeaders = null);
+    IReadOnlyList<KeyValuePair<string, string>>? ResponseHeaders = null,
+    RequestAttribution? Attribution = null);

@@ -16,6 +16,11 @@ public static class RequestLogFields
     public const string DurationMs = "duration_ms";
     public const string UpstreamRequestId = "upstream_request_id";
     public const string Outcome = "outcome";
+    public const string SessionId = "session_id";
+    public const string AgentId = "agent_id";
+    public const string ParentAgentId = "parent_agent_id";
+    public const string TraceId = "trace_id";
+    public const string UserAgent = "user_agent";
     public const string RequestHeaders = "request_headers";
     public const string ResponseHeaders = "response_headers";
 }

@@ -55,6 +55,14 @@ public sealed class RequestLogWriter(TextWriter output, LogMode mode)
             json.WriteNumber(RequestLogFields.DurationMs, entry.DurationMs);
             json.WriteString(RequestLogFields.UpstreamRequestId, entry.UpstreamRequestId);
             json.WriteString(RequestLogFields.Outcome, entry.Outcome);
+            if (entry.Attribution is { } attribution)
+            {
+                WriteOptional(json, RequestLogFields.SessionId, attribution.SessionId);
+                WriteOptional(json, RequestLogFields.AgentId, attribution.AgentId);
+                WriteOptional(json, RequestLogFields.ParentAgentId, attribution.ParentAgentId);
+                WriteOptional(json, RequestLogFields.TraceId, attribution.TraceId);
+                WriteOptional(json, RequestLogFields.UserAgent, attribution.UserAgent);
+            }
             if (includeHeaders)
             {
                 WriteHeaders(json, RequestLogFields.RequestHeaders, entry.RequestHeaders);

@@ -14,6 +14,41 @@ public sealed class ConfigLoaderTests
         """;
 
     [Fact]
+    public void LoadFile_AdminListener_MapsEveryKey()
+    {
+        var result = ConfigTestData.LoadFile("valid/admin-listener.yaml");
+
+        Assert.True(result.IsValid, ConfigTestData.Describe(result));
+        var admin = result.Config!.Admin!;
+        Assert.Equal(new IPEndPoint(IPAddress.Loopback, 9090), admin.Tcp);
+        Assert.Equal("/run/isoproxy/admin.sock", admin.UnixSocketPath);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, admin.UnixSocketMode);
+        Assert.False(admin.UnsafeAllowNonLoopback);
+        Assert.Matches("^[0-9a-f]{64}$", result.SourceSha256);
+    }
+
+    [Fact]
+    public void LoadYaml_NoAdminSection_NoAdminListener()
+    {
+        var result = ConfigLoader.LoadYaml(OneProvider, "test.yaml", ConfigTestData.StandardGetEnvironmentVariable);
+
+        Assert.True(result.IsValid, ConfigTestData.Describe(result));
+        Assert.Null(result.Config!.Admin);
+    }
+
+    [Fact]
+    public void LoadYaml_AdminNonLoopbackWithUnsafe_LoadsWithWarning()
+    {
+        var yaml = OneProvider + "\nadmin:\n  tcp: 0.0.0.0:9090\n  unsafe_allow_non_loopback: true\n";
+
+        var result = ConfigLoader.LoadYaml(yaml, "test.yaml", ConfigTestData.StandardGetEnvironmentVariable);
+
+        Assert.True(result.IsValid, ConfigTestData.Describe(result));
+        Assert.Equal(IPAddress.Any, result.Config!.Admin!.Tcp!.Address);
+        Assert.Contains(result.Warnings, w => w.Contains("admin.unsafe_allow_non_loopback: is true", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void LoadFile_SeedExample_LoadsBothProvidersWithoutDefault()
     {
         var result = ConfigTestData.LoadFile("valid/seed-example.yaml");

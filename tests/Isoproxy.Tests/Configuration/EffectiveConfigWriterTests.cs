@@ -53,6 +53,7 @@ public sealed class EffectiveConfigWriterTests
             logging:
               mode: metadata
             clients: []  # none configured: no client token is required
+            admin: null  # no admin listener
 
             """,
             yaml);
@@ -77,6 +78,26 @@ public sealed class EffectiveConfigWriterTests
         Assert.Contains("default_provider: openrouter", yaml, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Render_AdminListener_EveryKeyShown()
+    {
+        var config = ConfigTestData.LoadFile("valid/admin-listener.yaml").Config!;
+
+        var yaml = EffectiveConfigWriter.Render(config);
+
+        Assert.EndsWith(
+            """
+            admin:
+              tcp: "127.0.0.1:9090"
+              unix: "/run/isoproxy/admin.sock"
+              unix_mode: "0600"
+              unsafe_allow_non_loopback: false
+
+            """,
+            yaml,
+            StringComparison.Ordinal);
+    }
+
     [Theory]
     [MemberData(nameof(ConfigTestdataTableTests.ValidFiles), MemberType = typeof(ConfigTestdataTableTests))]
     public void Render_ValidFile_IsWellFormedYaml(string file)
@@ -90,7 +111,7 @@ public sealed class EffectiveConfigWriterTests
         stream.Load(new StringReader(yaml));
         var root = Assert.IsType<YamlMappingNode>(stream.Documents.Single().RootNode);
         Assert.Equal(
-            ["listen", "default_provider", "providers", "limits", "logging", "clients"],
+            ["listen", "default_provider", "providers", "limits", "logging", "clients", "admin"],
             root.Children.Keys.Select(k => ((YamlScalarNode)k).Value));
     }
 }

@@ -155,16 +155,21 @@ internal sealed partial class IsoproxyProcess : IAsyncDisposable
     }
 
     /// <summary>Sends SIGTERM to this child only, by its process id, and returns at once.</summary>
-    public async Task SignalTerminateAsync(CancellationToken cancellationToken)
+    public Task SignalTerminateAsync(CancellationToken cancellationToken) => SignalAsync("TERM", cancellationToken);
+
+    /// <summary>Sends SIGHUP (reload) to this child only, by its process id, and returns at once.</summary>
+    public Task SignalHangUpAsync(CancellationToken cancellationToken) => SignalAsync("HUP", cancellationToken);
+
+    private async Task SignalAsync(string signal, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo("kill") { UseShellExecute = false };
-        start.ArgumentList.Add("-TERM");
+        start.ArgumentList.Add("-" + signal);
         start.ArgumentList.Add(_process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
         using var kill = Process.Start(start)!;
         await kill.WaitForExitAsync(cancellationToken);
         if (kill.ExitCode != 0)
         {
-            throw new InvalidOperationException($"kill -TERM {_process.Id} failed with {kill.ExitCode}");
+            throw new InvalidOperationException($"kill -{signal} {_process.Id} failed with {kill.ExitCode}");
         }
     }
 
