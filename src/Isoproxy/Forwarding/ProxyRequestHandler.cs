@@ -109,13 +109,8 @@ public sealed class ProxyRequestHandler(
             return;
         }
 
-        // (3) Who may connect: the Unix-socket peer, then the client token (never logged; the client's name is).
-        if (context.Features.Get<PeerCredentials>() is { } peer && PeerPolicy.IsConfigured(config.Listen)
-            && PeerPolicy.Refusal(peer, config.Listen) is string peerRefusal)
-        {
-            await RefuseAsync(context, logged, config, Outcome.PeerNotAllowed, peerRefusal);
-            return;
-        }
+        // (3) Who may connect: the client token (never logged; the client's name is). Unix-socket
+        // peers were checked when the connection was accepted (Hosting/ConnectionAdmission).
         var client = ClientAuthenticator.Decide(context.Request.Headers["x-api-key"], context.Request.Headers.Authorization, provider.Name, config.Clients);
         logged.Client = client.ClientName;
         if (client.Failure is Outcome clientFailure)

@@ -2,7 +2,6 @@ using Isoproxy.Configuration;
 using Isoproxy.Errors;
 using Isoproxy.Logging;
 using Isoproxy.Operations;
-using Isoproxy.Security;
 using Microsoft.AspNetCore.Http;
 
 namespace Isoproxy.Forwarding;
@@ -39,10 +38,6 @@ public sealed class RequestReporter(ProxyMetrics metrics, SecurityEventWriter ev
         {
             case Outcome.ClientUnauthenticated or Outcome.ProviderNotAllowedForClient:
                 events.ClientRefused(entry.RequestId, entry.Status, entry.Outcome, entry.Client, entry.Provider);
-                break;
-            case Outcome.PeerNotAllowed:
-                var peer = context.Features.Get<PeerCredentials>();
-                events.PeerRefused(entry.RequestId, peer is { Known: true } ? peer.Uid : null, peer is { Known: true } ? peer.Gid : null);
                 break;
             case Outcome.UpstreamAddressNotAllowed:
                 events.UpstreamAddressRefused(entry.RequestId, provider, config.FindProvider(provider)?.Endpoint.Host ?? "");

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Isoproxy.Configuration;
 using Isoproxy.Errors;
+using Isoproxy.Operations;
 using Isoproxy.Security;
 using Microsoft.AspNetCore.Connections;
 
@@ -12,7 +13,7 @@ namespace Isoproxy.Hosting;
 /// refuses connections over <c>max_connections</c> and Unix-socket peers that are not allowed,
 /// and arms the <see cref="FirstRequestDeadline"/>. Nothing here ever waits for the client.
 /// </summary>
-public sealed class ConnectionAdmission(ProxyConfig config, ConnectionGate gate, RefusalReporter reporter)
+public sealed class ConnectionAdmission(ProxyConfig config, ConnectionGate gate, RefusalReporter reporter, SecurityEventWriter events)
 {
     /// <summary>How long a refused peer's unread request is drained after the 403, so the close does not reset the answer away.</summary>
     private static readonly TimeSpan RefusalLinger = TimeSpan.FromSeconds(1);
@@ -22,6 +23,7 @@ public sealed class ConnectionAdmission(ProxyConfig config, ConnectionGate gate,
         if (!gate.TryOpen())
         {
             reporter.Report(ConnectionRefusal.OverMaxConnections);
+            events.ConnectionLimit(gate.MaxConnections);
             connection.Abort(new ConnectionAbortedException("over max_connections"));
             return;
         }
@@ -31,6 +33,7 @@ public sealed class ConnectionAdmission(ProxyConfig config, ConnectionGate gate,
                 && PeerPolicy.Refusal(peer, config.Listen) is string refusal)
             {
                 reporter.Report(ConnectionRefusal.PeerNotAllowed, refusal);
+                events.PeerRefused(peer.Known ? peer.Uid : null, peer.Known ? peer.Gid : null);
                 await RefusePeerAsync(connection, "isoproxy: " + refusal);
                 return;
             }

@@ -106,14 +106,15 @@ public sealed class ProxyServer : IAsyncDisposable
         // Accept loops that survive running out of file descriptors.
         builder.Services.AddSingleton(reporter);
         builder.Services.AddSingleton<IConnectionListenerFactory, GuardedListenerFactory>();
-        var admission = new ConnectionAdmission(config, connections, reporter);
+        var metrics = new ProxyMetrics(options.Version);
+        var events = new SecurityEventWriter(options.Diagnostics);
+        metrics.ObserveConnections(() => connections.Open, () => ConnectionRefusals.Counts(connections));
+        var admission = new ConnectionAdmission(config, connections, reporter, events);
         builder.WebHost.ConfigureKestrel(kestrel => ConfigureKestrel(kestrel, config, admission, passedSockets));
 
         var shutdown = new ShutdownSignal();
         var runtime = new ProxyRuntimeHolder(new ProxyRuntime(config, options.RequestLog));
         var concurrency = new ConcurrencyGate(config.Limits.MaxConcurrentRequests);
-        var metrics = new ProxyMetrics(options.Version);
-        var events = new SecurityEventWriter(options.Diagnostics);
         var app = builder.Build();
         var handler = new ProxyRequestHandler(
             runtime,

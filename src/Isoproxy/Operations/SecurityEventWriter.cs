@@ -15,11 +15,13 @@ public sealed class SecurityEventWriter(TextWriter output, TimeProvider? timePro
     /// <summary>At most one <c>connection_limit</c> event per interval; the count says how many refusals it stands for.</summary>
     public static readonly TimeSpan ConnectionLimitInterval = TimeSpan.FromSeconds(10);
 
+    /// <summary>At most one <c>peer_refused</c> event per interval; the count says how many refusals it stands for.</summary>
+    public static readonly TimeSpan PeerRefusedInterval = TimeSpan.FromSeconds(1);
+
     private readonly TimeProvider _time = timeProvider ?? TimeProvider.System;
     private readonly Lock _writeLock = new();
-    private readonly Lock _connectionLimitLock = new();
-    private long _connectionLimitPending;
-    private DateTimeOffset _connectionLimitLastWritten = DateTimeOffset.MinValue;
+    private readonly EventThrottle _connectionLimit = new(ConnectionLimitInterval, timeProvider ?? TimeProvider.System);
+    private readonly EventThrottle _peerRefused = new(PeerRefusedInterval, timeProvider ?? TimeProvider.System);
 
     /// <param name="source">The file path, or <c>built-in</c>.</param>
     /// <param name="sha256">SHA-256 of the file as read; null for the built-in default.</param>
@@ -61,14 +63,24 @@ public sealed class SecurityEventWriter(TextWriter output, TimeProvider? timePro
             json.WriteString("provider", provider);
         });
 
+    /// <summary>
+    /// Counts one Unix-socket peer refused at accept (no request was read, so there is no request
+    /// id); writes an event at most once per <see cref="PeerRefusedInterval"/>, with that peer's ids.
+    /// </summary>
     /// <param name="uid">The peer's user id, or null when the kernel did not say.</param>
-    public void PeerRefused(string requestId, uint? uid, uint? gid) =>
+    public void PeerRefused(uint? uid, uint? gid)
+    {
+        if (_peerRefused.Count() is not long count)
+        {
+            return;
+        }
         Write(SecurityEventNames.PeerRefused, json =>
         {
-            json.WriteString("request_id", requestId);
             WriteOptionalNumber(json, "uid", uid);
             WriteOptionalNumber(json, "gid", gid);
+            json.WriteNumber("count", count);
         });
+    }
 
     /// <param name="host">The configured endpoint's host.</param>
     public void UpstreamAddressRefused(string requestId, string provider, string host) =>
@@ -83,18 +95,9 @@ public sealed class SecurityEventWriter(TextWriter output, TimeProvider? timePro
     /// <param name="limit">The configured limit.</param>
     public void ConnectionLimit(long limit)
     {
-        long count;
-        lock (_connectionLimitLock)
+        if (_connectionLimit.Count() is not long count)
         {
-            _connectionLimitPending++;
-            var now = _time.GetUtcNow();
-            if (now - _connectionLimitLastWritten < ConnectionLimitInterval)
-            {
-                return;
-            }
-            count = _connectionLimitPending;
-            _connectionLimitPending = 0;
-            _connectionLimitLastWritten = now;
+            return;
         }
         Write(SecurityEventNames.ConnectionLimit, json =>
         {

@@ -46,11 +46,13 @@ public sealed class RefusalEventTests
         using var client = UnixSocketHttpClient.Create(socket);
 
         using var response = await client.PostAsync("/v1/messages", new StringContent("{}"), ct);
-        await proxy.WaitForRequestsAsync(1, ct);
 
+        // Refused when the connection was accepted, before any request was read: no request log line.
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         var refused = SingleEvent(proxy, "peer_refused");
-        Assert.Equal(["time", "event", "request_id", "uid", "gid"], refused.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["time", "event", "uid", "gid", "count"], refused.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(1, refused.GetProperty("count").GetInt64());
+        Assert.Equal("", proxy.RequestLog);
         Assert.Equal(ReadOwnId("-u"), refused.GetProperty("uid").GetUInt32());
         Assert.Equal(ReadOwnId("-g"), refused.GetProperty("gid").GetUInt32());
         Assert.Empty(proxy.Upstream.Requests);

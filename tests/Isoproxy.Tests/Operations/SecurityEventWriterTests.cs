@@ -25,8 +25,7 @@ public sealed class SecurityEventWriterTests
         writer.ConfigReloadFailed("/etc/isoproxy.yaml", ["/etc/isoproxy.yaml:3: providers: is required"]);
         writer.ClientRefused("iso_1", 401, "client_unauthenticated", null, "anthropic");
         writer.ClientRefused("iso_2", 403, "provider_not_allowed", "sandbox-1", "openrouter");
-        writer.PeerRefused("iso_3", 1001, 1001);
-        writer.PeerRefused("iso_4", null, null);
+        writer.PeerRefused(1001, 1001);
         writer.UpstreamAddressRefused("iso_5", "anthropic", "api.example.test");
         writer.ConnectionLimit(256);
         writer.ShutdownStarted(TimeSpan.FromSeconds(30), 2);
@@ -40,14 +39,30 @@ public sealed class SecurityEventWriterTests
                 $$"""{{{T}},"event":"config_reload_failed","source":"/etc/isoproxy.yaml","problems":["/etc/isoproxy.yaml:3: providers: is required"]}""",
                 $$"""{{{T}},"event":"client_refused","request_id":"iso_1","status":401,"reason":"client_unauthenticated","client":null,"provider":"anthropic"}""",
                 $$"""{{{T}},"event":"client_refused","request_id":"iso_2","status":403,"reason":"provider_not_allowed","client":"sandbox-1","provider":"openrouter"}""",
-                $$"""{{{T}},"event":"peer_refused","request_id":"iso_3","uid":1001,"gid":1001}""",
-                $$"""{{{T}},"event":"peer_refused","request_id":"iso_4","uid":null,"gid":null}""",
+                $$"""{{{T}},"event":"peer_refused","uid":1001,"gid":1001,"count":1}""",
                 $$"""{{{T}},"event":"upstream_address_refused","request_id":"iso_5","provider":"anthropic","host":"api.example.test"}""",
                 $$"""{{{T}},"event":"connection_limit","count":1,"limit":256}""",
                 $$"""{{{T}},"event":"shutdown_started","grace_seconds":30,"in_flight":2}""",
                 $$"""{{{T}},"event":"shutdown_finished","duration_ms":1500}""",
             ],
             Lines);
+    }
+
+    [Fact]
+    public void PeerRefused_AtMostOneEventPerInterval_CountCarriesTheRest_IdsOfTheLatestPeer()
+    {
+        var writer = Writer();
+
+        writer.PeerRefused(1001, 1001);
+        writer.PeerRefused(1002, 1002);
+        writer.PeerRefused(1003, 1003);
+        _time.Advance(SecurityEventWriter.PeerRefusedInterval);
+        writer.PeerRefused(null, null);
+
+        var events = Lines.Select(l => JsonDocument.Parse(l).RootElement).ToArray();
+        Assert.Equal([1L, 3L], events.Select(e => e.GetProperty("count").GetInt64()));
+        Assert.Equal(1001u, events[0].GetProperty("uid").GetUInt32());
+        Assert.Equal(JsonValueKind.Null, events[1].GetProperty("uid").ValueKind);
     }
 
     [Fact]
