@@ -1,9 +1,11 @@
 using Isoproxy.Tests.Infrastructure;
+using Isoproxy.Tests.RealClients;
 using Xunit;
 
 namespace Isoproxy.Tests.Deploy;
 
 /// <summary><c>api_key_credential</c> end to end: the executable reads the key from <c>$CREDENTIALS_DIRECTORY</c>.</summary>
+[Collection(RealClientsCollection.Name)]
 public sealed class CredentialDirectoryTests
 {
     [Fact]

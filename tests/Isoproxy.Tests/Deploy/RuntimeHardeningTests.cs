@@ -9,6 +9,7 @@ namespace Isoproxy.Tests.Deploy;
 /// What the unit's hardening asks of the running executable: it serves under the kernel's
 /// memory-deny-write-execute rule, and it opens no diagnostics IPC socket.
 /// </summary>
+[Collection(RealClientsCollection.Name)]
 public sealed class RuntimeHardeningTests
 {
     /// <summary>prctl options from linux/prctl.h.</summary>

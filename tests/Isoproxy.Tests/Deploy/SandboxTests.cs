@@ -135,6 +135,8 @@ public sealed class SandboxTests
                 wrapper, ["--socket", directory, "--", "true"], directory, new Dictionary<string, string>(), RunTimeout, ct);
             var badProvider = await ChildProcess.RunAsync(
                 wrapper, ["--socket", socketPath, "--provider", "../x", "--", "true"], directory, new Dictionary<string, string>(), RunTimeout, ct);
+            var rootWorkdir = await ChildProcess.RunAsync(
+                wrapper, ["--socket", socketPath, "--workdir", "/", "--", "true"], directory, new Dictionary<string, string>(), RunTimeout, ct);
             var noCommand = await ChildProcess.RunAsync(
                 wrapper, ["--socket", socketPath, "--"], directory, new Dictionary<string, string>(), RunTimeout, ct);
 
@@ -143,6 +145,8 @@ public sealed class SandboxTests
             Assert.Equal(2, notASocket.ExitCode);
             Assert.Contains("is not a socket", notASocket.Stderr, StringComparison.Ordinal);
             Assert.Equal(2, badProvider.ExitCode);
+            Assert.Equal(2, rootWorkdir.ExitCode);
+            Assert.Contains("--workdir / would expose the whole system", rootWorkdir.Stderr, StringComparison.Ordinal);
             Assert.Equal(2, noCommand.ExitCode);
             Assert.Contains("usage: isoproxy-bwrap", noCommand.Stderr, StringComparison.Ordinal);
         }

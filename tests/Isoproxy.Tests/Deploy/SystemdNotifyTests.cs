@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 using Isoproxy.Tests.Infrastructure;
+using Isoproxy.Tests.RealClients;
 using Xunit;
 
 namespace Isoproxy.Tests.Deploy;
@@ -9,6 +10,7 @@ namespace Isoproxy.Tests.Deploy;
 /// <c>Type=notify</c>: the proxy tells the service manager through <c>NOTIFY_SOCKET</c> (here a
 /// datagram socket the test owns) when it serves and when it begins to drain.
 /// </summary>
+[Collection(RealClientsCollection.Name)]
 public sealed class SystemdNotifyTests
 {
     [Fact]

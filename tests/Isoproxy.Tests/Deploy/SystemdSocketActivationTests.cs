@@ -2,6 +2,7 @@ using System.Text.Json;
 using Isoproxy.Configuration;
 using Isoproxy.Hosting;
 using Isoproxy.Tests.Infrastructure;
+using Isoproxy.Tests.RealClients;
 using Xunit;
 
 namespace Isoproxy.Tests.Deploy;
@@ -11,6 +12,7 @@ namespace Isoproxy.Tests.Deploy;
 /// waits for the first connection, then execs isoproxy with <c>LISTEN_FDS</c>/<c>LISTEN_PID</c>
 /// set, exactly as systemd does for <c>isoproxy.socket</c>.
 /// </summary>
+[Collection(RealClientsCollection.Name)]
 public sealed class SystemdSocketActivationTests
 {
     [Fact]
