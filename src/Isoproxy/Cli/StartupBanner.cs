@@ -18,6 +18,7 @@ public static class StartupBanner
         {
             listeners.Add($"unix:{server.UnixSocketPath}");
         }
+        listeners.AddRange(server.PassedSockets.Select(socket => $"{socket.Display} (from systemd)"));
         diagnostics.WriteLine($"isoproxy {version} listening on {string.Join(", ", listeners)}");
         if (config.Admin is { } admin)
         {

@@ -37,6 +37,7 @@ public static class EffectiveConfigWriter
         yaml.Append(CultureInfo.InvariantCulture, $"  unsafe_allow_world_socket: {Bool(listen.UnsafeAllowWorldSocket)}\n");
         yaml.Append(CultureInfo.InvariantCulture, $"  allowed_uids: [{string.Join(", ", listen.AllowedUids)}]\n");
         yaml.Append(CultureInfo.InvariantCulture, $"  allowed_gids: [{string.Join(", ", listen.AllowedGids)}]\n");
+        yaml.Append(CultureInfo.InvariantCulture, $"  systemd: {Bool(listen.Systemd)}\n");
     }
 
     private static void WriteProviders(StringBuilder yaml, ProxyConfig config)
@@ -100,6 +101,7 @@ public static class EffectiveConfigWriter
     {
         var text = keySource.StartsWith("env:", StringComparison.Ordinal) ? $"env {keySource[4..]}"
             : keySource.StartsWith("file:", StringComparison.Ordinal) ? $"file {keySource[5..]}"
+            : keySource.StartsWith("credential:", StringComparison.Ordinal) ? $"systemd credential {keySource[11..]}"
             : keySource;
         // A comment ends at the line break; keep a strange path from breaking the document.
         return new string([.. text.Select(c => char.IsControl(c) ? '?' : c)]);

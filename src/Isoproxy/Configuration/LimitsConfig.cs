@@ -42,6 +42,9 @@ public sealed record LimitsConfig
     /// <summary>Most header fields in one request. (<c>max_request_headers</c>)</summary>
     public int MaxRequestHeaders { get; init; }
 
+    /// <summary>Client connections open at once, across all listeners; the next is closed at accept. (<c>max_connections</c>)</summary>
+    public int MaxConnections { get; init; }
+
     /// <summary>The value used for every key that the configuration leaves unset.</summary>
     public static LimitsConfig Defaults { get; } = LimitsFields.All.Aggregate(new LimitsConfig(), (limits, field) => field.WithDefault(limits));
 

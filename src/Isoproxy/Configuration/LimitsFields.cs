@@ -50,5 +50,8 @@ internal static class LimitsFields
         new ConfigField<LimitsConfig, int>("max_request_headers", FieldKinds.PositiveInteger, 100,
             c => c.MaxRequestHeaders, (c, v) => c with { MaxRequestHeaders = v },
             "Most header fields in one request; more is answered `431`. Claude Code sends about 25."),
+        new ConfigField<LimitsConfig, int>("max_connections", FieldKinds.PositiveInteger, 1024,
+            c => c.MaxConnections, (c, v) => c with { MaxConnections = v },
+            "Client connections open at once, over all listeners. One more is closed as soon as it is accepted, before anything is read from it. Each connection holds a file descriptor, and each request in flight one more for its upstream connection; without a bound, a local process opening thousands of idle connections would use up the descriptors and stop `/health` and forwarding. 1024 is far more than any set of local clients opens (Claude Code keeps a handful)."),
     ];
 }

@@ -3,7 +3,10 @@ using System.Net;
 
 namespace Isoproxy.Configuration;
 
-/// <summary>Where the proxy accepts clients. At least one of <see cref="Tcp"/> and <see cref="UnixSocketPath"/> is set.</summary>
+/// <summary>
+/// Where the proxy accepts clients. At least one of <see cref="Tcp"/> and <see cref="UnixSocketPath"/>
+/// is set, or <see cref="Systemd"/> alone.
+/// </summary>
 /// <param name="Tcp">TCP endpoint (<c>listen.tcp</c>), or null for none. Port 0 picks a free port.</param>
 /// <param name="UnixSocketPath">Unix domain socket path (<c>listen.unix</c>), or null for none.</param>
 /// <param name="UnixSocketMode">File mode of the socket (<c>listen.unix_mode</c>), e.g. 0660 octal.</param>
@@ -11,6 +14,7 @@ namespace Isoproxy.Configuration;
 /// <param name="AllowedUids">When not empty, Unix-socket peers must have one of these user ids (or an allowed gid).</param>
 /// <param name="AllowedGids">When not empty, Unix-socket peers must have one of these group ids (or an allowed uid).</param>
 /// <param name="UnsafeAllowWorldSocket">When true, a <see cref="UnixSocketMode"/> with the other-write bit is accepted without client tokens or peer checks.</param>
+/// <param name="Systemd">When true (<c>listen.systemd</c>), serve on the sockets systemd passes (LISTEN_FDS) and nothing else.</param>
 public sealed record ListenConfig(
     IPEndPoint? Tcp,
     string? UnixSocketPath,
@@ -18,4 +22,5 @@ public sealed record ListenConfig(
     bool UnsafeAllowNonLoopback,
     ImmutableArray<uint> AllowedUids,
     ImmutableArray<uint> AllowedGids,
-    bool UnsafeAllowWorldSocket = false);
+    bool UnsafeAllowWorldSocket = false,
+    bool Systemd = false);

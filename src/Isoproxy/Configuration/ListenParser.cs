@@ -16,7 +16,7 @@ internal static class ListenParser
         UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite;
 
     private static readonly string[] KnownKeys =
-        ["tcp", "unix", "unix_mode", "unsafe_allow_non_loopback", "allowed_uids", "allowed_gids", "unsafe_allow_world_socket"];
+        ["tcp", "unix", "unix_mode", "unsafe_allow_non_loopback", "allowed_uids", "allowed_gids", "unsafe_allow_world_socket", "systemd"];
 
     public static ListenConfig Default { get; } = new(DefaultTcp, null, DefaultUnixMode, false, [], []);
 
@@ -42,9 +42,10 @@ internal static class ListenParser
 
         var tcp = ParseTcp(listen, unsafeNonLoopback);
         var unix = ParseUnixPath(listen);
-        if (!listen.Has("tcp") && !listen.Has("unix"))
+        var systemd = ParseSystemd(listen);
+        if (!listen.Has("tcp") && !listen.Has("unix") && !systemd)
         {
-            root.Error("listen", "set tcp, unix or both");
+            root.Error("listen", "set tcp, unix or both (or systemd: true for sockets passed by systemd)");
         }
         var mode = ParseUnixMode(listen);
         var uids = ParseIds(listen, "allowed_uids");
@@ -56,7 +57,27 @@ internal static class ListenParser
                 "is true: a unix_mode with the other-write bit lets every local user connect and spend the provider keys");
         }
         CheckWorldWritable(listen, mode, guarded: root.Has("clients") || !uids.IsEmpty || !gids.IsEmpty || unsafeWorldSocket);
-        return new ListenConfig(tcp, unix, mode, unsafeNonLoopback, uids, gids, unsafeWorldSocket);
+        return new ListenConfig(tcp, unix, mode, unsafeNonLoopback, uids, gids, unsafeWorldSocket, systemd);
+    }
+
+    /// <summary>
+    /// With <c>systemd: true</c> the socket unit decides every address, path, mode and owner, so
+    /// settings that would decide them here are refused rather than silently ignored.
+    /// </summary>
+    private static bool ParseSystemd(MappingReader listen)
+    {
+        if (listen.Bool("systemd") != true)
+        {
+            return false;
+        }
+        foreach (var key in (string[])["tcp", "unix", "unix_mode"])
+        {
+            if (listen.Has(key))
+            {
+                listen.Error(key, "cannot be combined with listen.systemd: true; the socket unit (ListenStream=, SocketMode=) decides where and how the proxy listens");
+            }
+        }
+        return true;
     }
 
     private static IPEndPoint? ParseTcp(MappingReader listen, bool unsafeNonLoopback)
@@ -173,10 +194,10 @@ internal static class ListenParser
         {
             return [];
         }
-        if (!listen.Has("unix"))
+        if (!listen.Has("unix") && listen.Bool("systemd") != true)
         {
             // Peer credentials exist only on a Unix socket; on TCP the list would silently do nothing.
-            listen.Error(key, "is only valid together with listen.unix");
+            listen.Error(key, "is only valid together with listen.unix or listen.systemd");
         }
         var ids = ImmutableArray.CreateBuilder<uint>();
         for (var i = 0; i < items.Count; i++)

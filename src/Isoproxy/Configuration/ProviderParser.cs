@@ -12,7 +12,7 @@ internal static partial class ProviderParser
 {
     private static readonly string[] KnownKeys =
     [
-        "endpoint", "api_key_env", "api_key_file", "auth", "ca_file", "http_version", "resolve",
+        "endpoint", "api_key_env", "api_key_file", "api_key_credential", "auth", "ca_file", "http_version", "resolve",
         "unsafe_allow_private_addresses",
     ];
 
@@ -112,15 +112,23 @@ internal static partial class ProviderParser
     {
         var hasEnv = provider.Has("api_key_env");
         var hasFile = provider.Has("api_key_file");
-        if (hasEnv && hasFile)
+        var hasCredential = provider.Has("api_key_credential");
+        var sources = (hasEnv ? 1 : 0) + (hasFile ? 1 : 0) + (hasCredential ? 1 : 0);
+        if (sources > 1)
         {
-            provider.Error("api_key_file", "set exactly one of api_key_env and api_key_file, not both");
+            provider.Error(hasFile ? "api_key_file" : "api_key_credential",
+                "set exactly one of api_key_env, api_key_file and api_key_credential, not several");
             return (null, null);
         }
-        if (!hasEnv && !hasFile)
+        if (sources == 0)
         {
-            provider.ErrorHere("set api_key_env (an environment variable name) or api_key_file (a file path) for the provider's key");
+            provider.ErrorHere(
+                "set api_key_env (an environment variable name), api_key_file (a file path) or api_key_credential (a systemd credential name) for the provider's key");
             return (null, null);
+        }
+        if (hasCredential)
+        {
+            return ParseCredential(provider, context);
         }
 
         string? error;
@@ -165,6 +173,22 @@ internal static partial class ProviderParser
             return (null, null);
         }
         return (fromFile, $"file:{fullPath}");
+    }
+
+    private static (ApiKey? Key, string? Source) ParseCredential(MappingReader provider, ConfigLoadContext context)
+    {
+        var name = provider.String("api_key_credential");
+        if (name is null)
+        {
+            return (null, null);
+        }
+        var key = ProviderCredentialReader.FromCredential(name, context.GetEnvironmentVariable, out var error);
+        if (error is not null)
+        {
+            provider.Error("api_key_credential", error);
+            return (null, null);
+        }
+        return (key, $"credential:{name}");
     }
 
     private static UpstreamAuth? ParseAuth(MappingReader provider)

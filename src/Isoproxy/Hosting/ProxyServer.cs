@@ -5,12 +5,14 @@ using Isoproxy.Limits;
 using Isoproxy.Operations;
 using Isoproxy.Security;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -28,9 +30,10 @@ public sealed class ProxyServer : IAsyncDisposable
     private AdminServer? _admin;
     private volatile bool _listening;
     private long _stopStarted;
+    private SystemdNotifier? _notifier;
 
     private ProxyServer(WebApplication app, ShutdownSignal shutdown, ProxyRuntimeHolder runtime, ConcurrencyGate concurrency,
-        ProxyMetrics metrics, SecurityEventWriter events, ProxyServerOptions options)
+        ProxyMetrics metrics, SecurityEventWriter events, ProxyServerOptions options, IReadOnlyList<PassedSocket> passedSockets, ConnectionGate connections)
     {
         _app = app;
         _shutdown = shutdown;
@@ -39,6 +42,8 @@ public sealed class ProxyServer : IAsyncDisposable
         _options = options;
         Metrics = metrics;
         Events = events;
+        PassedSockets = passedSockets;
+        Connections = connections;
     }
 
     /// <summary>The configuration new requests use: the one started with, or the last one reloaded.</summary>
@@ -64,6 +69,12 @@ public sealed class ProxyServer : IAsyncDisposable
         : _listening ? Readiness.Ready
         : Readiness.Starting;
 
+    /// <summary>The sockets systemd passed (<c>listen.systemd</c>); empty otherwise.</summary>
+    public IReadOnlyList<PassedSocket> PassedSockets { get; }
+
+    /// <summary>Open client connections and refusals by reason, for monitoring.</summary>
+    public ConnectionGate Connections { get; }
+
     /// <summary>The bound TCP endpoint (the real port when the configuration asked for port 0), or null.</summary>
     public IPEndPoint? TcpEndPoint { get; private set; }
 
@@ -82,6 +93,7 @@ public sealed class ProxyServer : IAsyncDisposable
         {
             throw new ProxyStartException(problem);
         }
+        var passedSockets = config.Listen.Systemd ? FindPassedSockets(config.Listen) : [];
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = "isoproxy" });
         ConfigureLogging(builder.Logging, config.Logging.Mode, options.Diagnostics);
@@ -89,7 +101,13 @@ public sealed class ProxyServer : IAsyncDisposable
         // Kestrel may finish in-flight requests for the grace period, plus time to end streams cleanly.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = config.Limits.ShutdownGrace + TimeSpan.FromSeconds(5));
         builder.Services.AddHttpForwarder();
-        builder.WebHost.ConfigureKestrel(kestrel => ConfigureKestrel(kestrel, config));
+        var connections = new ConnectionGate(config.Limits.MaxConnections);
+        var reporter = new RefusalReporter(options.Diagnostics, connections, TimeProvider.System);
+        // Accept loops that survive running out of file descriptors.
+        builder.Services.AddSingleton(reporter);
+        builder.Services.AddSingleton<IConnectionListenerFactory, GuardedListenerFactory>();
+        var admission = new ConnectionAdmission(config, connections, reporter);
+        builder.WebHost.ConfigureKestrel(kestrel => ConfigureKestrel(kestrel, config, admission, passedSockets));
 
         var shutdown = new ShutdownSignal();
         var runtime = new ProxyRuntimeHolder(new ProxyRuntime(config, options.RequestLog));
@@ -103,9 +121,18 @@ public sealed class ProxyServer : IAsyncDisposable
             concurrency,
             shutdown,
             new RequestReporter(metrics, events));
+        // The first request's headers are in: the connection's accept-time deadline is met.
+        app.Use((context, next) =>
+        {
+            context.Features.Get<FirstRequestDeadline>()?.RequestArrived();
+            return next(context);
+        });
         app.Run(handler.HandleAsync);
 
-        var server = new ProxyServer(app, shutdown, runtime, concurrency, metrics, events, options);
+        var server = new ProxyServer(app, shutdown, runtime, concurrency, metrics, events, options, passedSockets, connections);
+        // Type=notify: the service manager learns when the proxy serves and when it begins to drain.
+        // The notifier speaks only when NOTIFY_SOCKET is set, i.e. when a service manager asked for it.
+        server._notifier = options.NotifyServiceManager ? new SystemdNotifier() : null;
         var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
         lifetime.ApplicationStopping.Register(server.OnStopping);
         lifetime.ApplicationStopped.Register(server.OnStopped);
@@ -140,8 +167,28 @@ public sealed class ProxyServer : IAsyncDisposable
                 throw;
             }
         }
+        FitConnectionsToDescriptors(connections, config.Limits, options.Diagnostics);
         server._listening = true;
+        // Only now: the configuration is loaded and every listener accepts connections.
+        server._notifier?.Notify(ServiceState.Ready);
         return server;
+    }
+
+    /// <summary>Lowers max_connections, with a warning, when the file-descriptor limit cannot hold it.</summary>
+    private static void FitConnectionsToDescriptors(ConnectionGate connections, LimitsConfig limits, TextWriter diagnostics)
+    {
+        if (DescriptorBudget.Measure() is not (long limit, int inUse))
+        {
+            return;
+        }
+        var fitting = DescriptorBudget.MaxConnections(limits.MaxConnections, limit, inUse, limits.MaxConcurrentRequests);
+        if (fitting < limits.MaxConnections)
+        {
+            connections.Restrict(fitting);
+            diagnostics.WriteLine(
+                $"isoproxy: warning: limits.max_connections lowered from {limits.MaxConnections} to {fitting}: the file-descriptor limit is {limit} " +
+                $"and {inUse} are in use (raise LimitNOFILE, or lower max_connections or max_concurrent_requests)");
+        }
     }
 
     /// <summary>Stops gracefully: no new requests, in-flight ones get the grace period.</summary>
@@ -231,6 +278,7 @@ public sealed class ProxyServer : IAsyncDisposable
 
     private void OnStopping()
     {
+        _notifier?.Notify(ServiceState.Stopping);
         _stopStarted = Environment.TickCount64;
         var grace = Config.Limits.ShutdownGrace;
         Events.ShutdownStarted(grace, _concurrency.InFlight);
@@ -239,7 +287,24 @@ public sealed class ProxyServer : IAsyncDisposable
 
     private void OnStopped() => Events.ShutdownFinished(TimeSpan.FromMilliseconds(Environment.TickCount64 - _stopStarted));
 
-    private static void ConfigureKestrel(KestrelServerOptions kestrel, ProxyConfig config)
+    /// <summary>The sockets systemd passed, checked; throws naming every problem when they cannot be served.</summary>
+    private static IReadOnlyList<PassedSocket> FindPassedSockets(ListenConfig listen)
+    {
+        var (descriptors, problem) = SystemdSockets.Descriptors(
+            Environment.GetEnvironmentVariable("LISTEN_PID"), Environment.GetEnvironmentVariable("LISTEN_FDS"), Environment.ProcessId);
+        if (problem is not null)
+        {
+            throw new ProxyStartException(problem);
+        }
+        var (sockets, problems) = SystemdSockets.Inspect(descriptors, listen);
+        if (problems.Count > 0)
+        {
+            throw new ProxyStartException(string.Join("; ", problems));
+        }
+        return sockets;
+    }
+
+    private static void ConfigureKestrel(KestrelServerOptions kestrel, ProxyConfig config, ConnectionAdmission admission, IReadOnlyList<PassedSocket> passedSockets)
     {
         // The proxy adds nothing of its own to responses.
         kestrel.AddServerHeader = false;
@@ -258,7 +323,11 @@ public sealed class ProxyServer : IAsyncDisposable
 
         if (config.Listen.Tcp is IPEndPoint endPoint)
         {
-            kestrel.Listen(endPoint, listen => listen.Protocols = HttpProtocols.Http1);
+            kestrel.Listen(endPoint, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1;
+                listen.Use(admission.Admit);
+            });
         }
         if (config.Listen.UnixSocketPath is string path)
         {
@@ -267,9 +336,23 @@ public sealed class ProxyServer : IAsyncDisposable
                 listen.Protocols = HttpProtocols.Http1;
                 if (PeerPolicy.IsConfigured(config.Listen))
                 {
-                    // Who connected, read once per connection; the request handler refuses peers not allowed.
+                    // Who connected, read once per connection; refused peers are answered at accept.
                     listen.Use(PeerCredentials.Capture);
                 }
+                listen.Use(admission.Admit);
+            });
+        }
+        foreach (var passed in passedSockets)
+        {
+            kestrel.ListenHandle((ulong)passed.FileDescriptor, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1;
+                // The same peer check as listen.unix; TCP has no peer credentials, as with listen.tcp.
+                if (passed.IsUnix && PeerPolicy.IsConfigured(config.Listen))
+                {
+                    listen.Use(PeerCredentials.Capture);
+                }
+                listen.Use(admission.Admit);
             });
         }
     }

@@ -121,6 +121,7 @@ public sealed class ConfigLoaderTests
         Assert.Equal(1000, limits.ClientMinBodyBytesPerSecond);
         Assert.Equal(64 * 1024, limits.MaxRequestHeaderBytes);
         Assert.Equal(200, limits.MaxRequestHeaders);
+        Assert.Equal(300, limits.MaxConnections);
         Assert.Equal(LogMode.Debug, config.Logging.Mode);
 
         Assert.Equal(2, config.Clients.Length);

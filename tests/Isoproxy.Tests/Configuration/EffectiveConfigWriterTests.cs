@@ -24,6 +24,7 @@ public sealed class EffectiveConfigWriterTests
               unsafe_allow_world_socket: false
               allowed_uids: []
               allowed_gids: []
+              systemd: false
             default_provider: anthropic
             providers:
               anthropic:
@@ -48,6 +49,7 @@ public sealed class EffectiveConfigWriterTests
               client_min_body_bytes_per_second: 240
               max_request_header_bytes: 32KB
               max_request_headers: 100
+              max_connections: 1024
             logging:
               mode: metadata
             clients: []  # none configured: no client token is required

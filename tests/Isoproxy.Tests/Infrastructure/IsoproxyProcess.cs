@@ -6,7 +6,9 @@ namespace Isoproxy.Tests.Infrastructure;
 
 /// <summary>
 /// The real <c>isoproxy</c> executable as a child process, with every byte of its stdout and
-/// stderr collected. Only this process is ever stopped, by its own id.
+/// stderr collected. Only this process is ever stopped, by its own id. By default it is the build
+/// output next to the tests, run by the .NET host; with <c>ISOPROXY_BINARY=/path/to/isoproxy</c>
+/// it is that executable (the published native binary), so the same tests prove the release build.
 /// </summary>
 internal sealed partial class IsoproxyProcess : IAsyncDisposable
 {
@@ -44,41 +46,59 @@ internal sealed partial class IsoproxyProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    /// <summary>The process id (that of isoproxy itself, also when started through an exec-ing wrapper).</summary>
+    /// <summary>The process id of the child: isoproxy itself, also when started through a launcher that execs it.</summary>
     public int Id => _process.Id;
 
     public bool HasExited => _process.HasExited;
 
-    /// <summary>Starts <c>isoproxy ARGS</c> (the build output next to the tests) with exactly <paramref name="environment"/> added.</summary>
+    /// <summary>The environment variable naming a published isoproxy executable to test instead of the build output.</summary>
+    public const string BinaryVariable = "ISOPROXY_BINARY";
+
+    /// <summary>How to run isoproxy: the program and the arguments before isoproxy's own.</summary>
+    public static IReadOnlyList<string> Command
+    {
+        get
+        {
+            var binary = Environment.GetEnvironmentVariable(BinaryVariable);
+            if (!string.IsNullOrEmpty(binary))
+            {
+                return File.Exists(binary)
+                    ? [Path.GetFullPath(binary)]
+                    : throw new InvalidOperationException($"{BinaryVariable}={binary} names no file.");
+            }
+
+            return [Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", Path.Combine(AppContext.BaseDirectory, "isoproxy.dll")];
+        }
+    }
+
+    /// <summary>True when the tests run a published native binary (<c>ISOPROXY_BINARY</c>).</summary>
+    public static bool IsPublishedBinary => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(BinaryVariable));
+
+    /// <summary>Starts <c>isoproxy ARGS</c> with exactly <paramref name="environment"/> added.</summary>
     public static IsoproxyProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args) =>
         StartWrapped([], environment, args);
 
     /// <summary>
-    /// Starts <c>WRAPPER... isoproxy ARGS</c>: <paramref name="wrapper"/> is a command that execs
-    /// the rest (<c>prlimit --nofile=N:N --</c>, <c>setpriv --reuid=U ... --</c>), so the process
-    /// id stays that of isoproxy.
+    /// Starts <c>LAUNCHER... isoproxy ARGS</c>: a launcher such as <c>systemd-socket-activate</c>
+    /// that execs isoproxy in its own process, so stopping the child stops isoproxy.
     /// </summary>
-    public static IsoproxyProcess StartWrapped(IReadOnlyList<string> wrapper, IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static IsoproxyProcess StartWrapped(IReadOnlyList<string> launcher, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
-        var start = new ProcessStartInfo(wrapper.Count > 0 ? wrapper[0] : dotnet)
+        IReadOnlyList<string> command = [.. launcher, .. Command, .. args];
+        var start = new ProcessStartInfo(command[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var part in wrapper.Skip(1))
-        {
-            start.ArgumentList.Add(part);
-        }
-        if (wrapper.Count > 0)
-        {
-            start.ArgumentList.Add(dotnet);
-        }
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "isoproxy.dll"));
-        foreach (var arg in args)
+        foreach (var arg in command.Skip(1))
         {
             start.ArgumentList.Add(arg);
+        }
+        // What a service manager hands the test run itself is not for the proxy under test.
+        foreach (var inherited in (string[])["NOTIFY_SOCKET", "LISTEN_PID", "LISTEN_FDS", "LISTEN_FDNAMES", "CREDENTIALS_DIRECTORY"])
+        {
+            start.Environment.Remove(inherited);
         }
         foreach (var (name, value) in environment)
         {

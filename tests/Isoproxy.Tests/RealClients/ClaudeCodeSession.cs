@@ -8,8 +8,8 @@ using Xunit;
 namespace Isoproxy.Tests.RealClients;
 
 /// <summary>
-/// Claude Code, unmodified, talking to the real proxy (TCP or Unix socket) in front of the fake
-/// upstream, through a <see cref="RecordingRelay"/> that keeps the client's exact bytes. Claude
+/// Claude Code, unmodified, talking to the real proxy (TCP or Unix socket; the published binary
+/// when <c>ISOPROXY_BINARY</c> is set) in front of the fake upstream, through a <see cref="RecordingRelay"/> that keeps the client's exact bytes. Claude
 /// Code gets a throw-away HOME and working directory, a placeholder key, and every setting that
 /// keeps it off any other host.
 /// </summary>
@@ -21,26 +21,24 @@ public sealed class ClaudeCodeSession : IAsyncDisposable
 
     private readonly DirectoryInfo _root;
     private readonly string? _relaySocket;
-    private readonly string? _proxySocket;
 
-    private ClaudeCodeSession(ProxyTestEnvironment environment, RecordingRelay relay, DirectoryInfo root, string? relaySocket, string? proxySocket)
+    private ClaudeCodeSession(ProxyForClients proxy, RecordingRelay relay, DirectoryInfo root, string? relaySocket)
     {
-        Environment = environment;
+        Proxy = proxy;
         Relay = relay;
         _root = root;
         _relaySocket = relaySocket;
-        _proxySocket = proxySocket;
         Responder = new ScriptedConversationResponder();
-        environment.Upstream.DefaultResponder = Responder;
+        proxy.Upstream.DefaultResponder = Responder;
     }
 
-    public ProxyTestEnvironment Environment { get; }
+    public ProxyForClients Proxy { get; }
 
     public RecordingRelay Relay { get; }
 
     public ScriptedConversationResponder Responder { get; }
 
-    public FakeUpstreamServer Upstream => Environment.Upstream;
+    public FakeUpstreamServer Upstream => Proxy.Upstream;
 
     /// <summary>Claude Code's working directory (the project it is "in").</summary>
     public string WorkingDirectory => Path.Combine(_root.FullName, "project");
@@ -50,20 +48,16 @@ public sealed class ClaudeCodeSession : IAsyncDisposable
         var root = Directory.CreateTempSubdirectory("isoproxy-claude-");
         Directory.CreateDirectory(Path.Combine(root.FullName, "project"));
         Directory.CreateDirectory(Path.Combine(root.FullName, "home"));
-        if (!unixSocket)
+        var proxy = await ProxyForClients.StartAsync(unixSocket, cancellationToken);
+        if (proxy.UnixSocketPath is not string proxySocket)
         {
-            var tcpEnvironment = await ProxyTestEnvironment.StartAsync(cancellationToken: cancellationToken);
-            var tcpRelay = RecordingRelay.StartTcp(new IPEndPoint(IPAddress.Loopback, tcpEnvironment.ProxyUri.Port));
-            return new ClaudeCodeSession(tcpEnvironment, tcpRelay, root, null, null);
+            var tcpRelay = RecordingRelay.StartTcp(new IPEndPoint(IPAddress.Loopback, proxy.TcpPort));
+            return new ClaudeCodeSession(proxy, tcpRelay, root, null);
         }
 
-        var proxySocket = ProxyTestEnvironment.NewSocketPath();
-        var environment = await ProxyTestEnvironment.StartAsync(
-            config => config with { Listen = config.Listen with { UnixSocketPath = proxySocket } },
-            cancellationToken: cancellationToken);
         var relaySocket = ProxyTestEnvironment.NewSocketPath();
         var relay = RecordingRelay.StartUnix(relaySocket, new UnixDomainSocketEndPoint(proxySocket));
-        return new ClaudeCodeSession(environment, relay, root, relaySocket, proxySocket);
+        return new ClaudeCodeSession(proxy, relay, root, relaySocket);
     }
 
     /// <summary>Runs <c>claude -p PROMPT --output-format json</c> to completion (bounded).</summary>
@@ -96,7 +90,7 @@ public sealed class ClaudeCodeSession : IAsyncDisposable
 
     /// <summary>The proxy's request log, one parsed JSON line per request.</summary>
     public IReadOnlyList<JsonElement> RequestLog() =>
-        [.. Environment.RequestLog.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement.Clone())];
+        [.. Proxy.RequestLog.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement.Clone())];
 
     /// <summary>Every upstream /v1/messages request (count_tokens excluded).</summary>
     public IReadOnlyList<RecordedRequest> MessagesRequests() =>
@@ -105,11 +99,7 @@ public sealed class ClaudeCodeSession : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Relay.DisposeAsync();
-        await Environment.DisposeAsync();
-        if (_proxySocket is not null)
-        {
-            File.Delete(_proxySocket);
-        }
+        await Proxy.DisposeAsync();
 
         try
         {

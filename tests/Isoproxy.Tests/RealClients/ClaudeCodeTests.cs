@@ -114,7 +114,7 @@ public sealed class ClaudeCodeTests
             var lines = session.RequestLog().Where(l => l.GetProperty("path").GetString()!.Split('?')[0] == path).ToList();
             if (lines.Count >= expected || DateTimeOffset.UtcNow > deadline)
             {
-                Assert.True(lines.Count == expected, $"{lines.Count} request log lines for {path}, expected {expected}:\n{session.Environment.RequestLog}");
+                Assert.True(lines.Count == expected, $"{lines.Count} request log lines for {path}, expected {expected}:\n{session.Proxy.RequestLog}");
                 return lines;
             }
 

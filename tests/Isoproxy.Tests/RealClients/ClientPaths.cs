@@ -2,8 +2,8 @@ namespace Isoproxy.Tests.RealClients;
 
 /// <summary>
 /// Where the real clients live: <c>tests/clients</c> with its <c>node_modules</c>, installed by
-/// <c>npm ci</c> (the test project's build does it; so does <c>.ci/run</c>). Missing pieces fail
-/// the tests with a message saying how to install them; they never skip.
+/// <see cref="PinnedClientsInstaller"/> the first time a test asks for a client. Missing pieces
+/// fail the tests with a message saying what is missing; they never skip.
 /// </summary>
 public static class ClientPaths
 {
@@ -13,39 +13,43 @@ public static class ClientPaths
 
     public static string ClientsDirectory => Path.Combine(RepositoryRoot, "tests", "clients");
 
-    public static string SdkDriver => RequireFile(Path.Combine(ClientsDirectory, "sdk-driver.mjs"));
+    public static string SdkDriver => RequireInstalledFile(Path.Combine(ClientsDirectory, "sdk-driver.mjs"));
 
     /// <summary>The native Claude Code binary from its platform package.</summary>
-    public static string ClaudeBinary => RequireFile(Path.Combine(
+    public static string ClaudeBinary => RequireInstalledFile(Path.Combine(
         ClientsDirectory, "node_modules", "@anthropic-ai", "claude-code-linux-x64", "claude"));
 
     /// <summary>The node executable found on PATH.</summary>
-    public static string Node
-    {
-        get
-        {
-            foreach (var directory in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator))
-            {
-                var candidate = Path.Combine(directory, "node");
-                if (directory.Length > 0 && File.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
+    public static string Node =>
+        FindOnPath("node") ?? throw new InvalidOperationException("node was not found on PATH; the real-client tests need Node.js 20 or later.");
 
-            throw new InvalidOperationException("node was not found on PATH; the real-client tests need Node.js 20 or later.");
+    /// <summary>Fails unless the SDK packages are installed (installing them first when needed).</summary>
+    public static void RequireSdk(string alias) =>
+        RequireInstalledFile(Path.Combine(ClientsDirectory, "node_modules", alias, "package.json"));
+
+    /// <summary>The first <paramref name="name"/> on PATH, or null.</summary>
+    public static string? FindOnPath(string name)
+    {
+        foreach (var directory in (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator))
+        {
+            var candidate = Path.Combine(directory, name);
+            if (directory.Length > 0 && File.Exists(candidate))
+            {
+                return candidate;
+            }
         }
+
+        return null;
     }
 
-    /// <summary>Fails unless the SDK packages are installed.</summary>
-    public static void RequireSdk(string alias) =>
-        RequireFile(Path.Combine(ClientsDirectory, "node_modules", alias, "package.json"));
-
-    private static string RequireFile(string path) =>
-        File.Exists(path)
+    private static string RequireInstalledFile(string path)
+    {
+        PinnedClientsInstaller.EnsureInstalled();
+        return File.Exists(path)
             ? path
             : throw new InvalidOperationException(
-                $"{path} is missing. Install the real clients with 'npm ci' in tests/clients (building the test project does it).");
+                $"{path} is missing although 'npm ci' ran in tests/clients: does package-lock.json still pin this client?");
+    }
 
     private static string FindRepositoryRoot()
     {

@@ -201,7 +201,9 @@ public sealed class CanaryTests
             ca_file: {upstream.CaFilePath}
         limits:
           max_request_bytes: 64KB
-          timeout_seconds: 2
+          # Long enough for a cold process's first TLS handshake on a loaded machine; the
+          # never-answering upstream below waits this long.
+          timeout_seconds: 6
           shutdown_grace_seconds: 1
         logging:
           mode: {mode}

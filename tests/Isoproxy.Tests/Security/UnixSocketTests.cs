@@ -96,7 +96,7 @@ public sealed class UnixSocketTests
     }
 
     [Fact]
-    public async Task AllowedUids_OtherUid_Refused403AndLoggedAndNeverForwarded()
+    public async Task AllowedUids_OtherUid_Refused403AtAcceptAndReportedAndNeverForwarded()
     {
         var ct = TestContext.Current.CancellationToken;
         var path = ProxyTestEnvironment.NewSocketPath();
@@ -110,9 +110,43 @@ public sealed class UnixSocketTests
         await ProxyErrorAssert.IsAsync(response, 403, "permission_error", "peer_not_allowed",
             $"isoproxy: uid {self.Uid} / gid {self.Gid} is not in listen.allowed_uids or listen.allowed_gids", ct);
         Assert.Equal(0, env.Upstream.ConnectionCount);
-        var line = Assert.Single(await LogLines.WaitAsync(() => env.RequestLog, 1, ct));
-        Assert.Equal("peer_not_allowed", line.GetProperty("outcome").GetString());
-        Assert.Equal(403, line.GetProperty("status").GetInt32());
+        // Refused at accept, before any request was read: reported on stderr, not in the request log.
+        Assert.Contains(
+            $"1 from a Unix-socket peer not allowed (last: uid {self.Uid} / gid {self.Gid} is not in listen.allowed_uids or listen.allowed_gids)",
+            await WaitForDiagnosticsAsync(env, "from a Unix-socket peer not allowed", ct),
+            StringComparison.Ordinal);
+        Assert.Equal("", env.RequestLog);
+    }
+
+    [Fact]
+    public async Task AllowedUids_OtherUid_SendingNothing_Answered403AtOnceAndClosed()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var path = ProxyTestEnvironment.NewSocketPath();
+        var self = Self();
+        await using var env = await StartAsync(path, uids: [self.Uid + 54321]);
+        using var probe = await Hosting.ConnectionProbe.ConnectAsync(new UnixDomainSocketEndPoint(path), ct);
+
+        // Nothing is sent: the refusal must not wait for a request (nor for any timeout).
+        var (received, closed, at) = await probe.ReadUntilClosedAsync(TimeSpan.FromSeconds(5), ct);
+
+        Assert.StartsWith("HTTP/1.1 403 Forbidden\r\n", received, StringComparison.Ordinal);
+        Assert.Contains("\r\nx-isoproxy-error: peer_not_allowed\r\n", received, StringComparison.Ordinal);
+        Assert.EndsWith("{\"type\":\"error\",\"error\":{\"type\":\"permission_error\",\"message\":\"isoproxy: uid " +
+            $"{self.Uid} / gid {self.Gid} is not in listen.allowed_uids or listen.allowed_gids\"}}}}", received, StringComparison.Ordinal);
+        Assert.True(closed);
+        Assert.True(at < TimeSpan.FromSeconds(2.5), $"closed only after {at}");
+    }
+
+    private static async Task<string> WaitForDiagnosticsAsync(ProxyTestEnvironment env, string text, CancellationToken ct)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(5));
+        while (!env.Diagnostics.Contains(text, StringComparison.Ordinal))
+        {
+            await Task.Delay(20, timeout.Token);
+        }
+        return env.Diagnostics;
     }
 
     [Fact]
