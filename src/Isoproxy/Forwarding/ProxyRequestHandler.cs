@@ -62,8 +62,9 @@ public sealed class ProxyRequestHandler(
             try
             {
                 var entry = logged.ToEntry(context, Environment.TickCount64 - logged.StartedAt, runtime.Log.Mode == LogMode.Debug);
-                runtime.Log.Write(entry);
+                // Metrics and events first: once the log line is out, they already count this request.
                 reporter.Report(entry, logged.Outcome, logged.Route, context, config);
+                runtime.Log.Write(entry);
             }
             finally
             {

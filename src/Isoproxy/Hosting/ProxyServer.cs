@@ -254,7 +254,17 @@ public sealed class ProxyServer : IAsyncDisposable
         var running = Config;
         var restartRequired = RestartRequiredChanges.Find(running, result.Config!);
         var config = RestartRequiredChanges.KeepRunningListeners(running, result.Config!);
-        _runtime.Replace(new ProxyRuntime(config, _options.RequestLog));
+        ProxyRuntime next;
+        try
+        {
+            next = new ProxyRuntime(config, _options.RequestLog);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        {
+            // A CA file changed between validation and use: as any other error, nothing changes.
+            return Reload(new ConfigLoadResult(null, [$"{source}: {ex.Message}"], []), source);
+        }
+        _runtime.Replace(next);
         _concurrency.MaxConcurrent = config.Limits.MaxConcurrentRequests;
         Metrics.ConfigReloaded(succeeded: true);
         Metrics.ConfigLoaded(DateTimeOffset.UtcNow);
