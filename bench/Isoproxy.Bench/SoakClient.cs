@@ -14,46 +14,48 @@ public sealed class SoakClient(HttpClient client, Uri baseUri, SoakTally tally, 
 
     public async Task RunAsync(CancellationToken stop)
     {
+        var previous = "nothing";
         while (!stop.IsCancellationRequested)
         {
-            var roll = _random.Next(100);
+            var kind = Pick(_random.Next(100));
             try
             {
-                if (roll < 35)
+                await (kind switch
                 {
-                    await StreamAsync("stream", hangUpAfter: -1);
-                }
-                else if (roll < 42)
-                {
-                    await StreamAsync("cut", hangUpAfter: -1);
-                }
-                else if (roll < 50)
-                {
-                    await StreamAsync("stream", hangUpAfter: 3);
-                }
-                else if (roll < 75)
-                {
-                    await JsonAsync();
-                }
-                else if (roll < 82)
-                {
-                    await OverloadedAsync();
-                }
-                else if (roll < 92)
-                {
-                    await CountTokensAsync();
-                }
-                else
-                {
-                    await ModelsAsync();
-                }
+                    "stream" => StreamAsync("stream", hangUpAfter: -1),
+                    "cut" => StreamAsync("cut", hangUpAfter: -1),
+                    "hang_up" => StreamAsync("stream", hangUpAfter: 3),
+                    "json" => JsonAsync(),
+                    "overloaded" => OverloadedAsync(),
+                    "count_tokens" => CountTokensAsync(),
+                    _ => ModelsAsync(),
+                });
+            }
+            catch (HttpRequestException) when (kind == "cut")
+            {
+                // The proxy aborts the client connection when the upstream cuts a stream; a reset can
+                // arrive before the client has read the response headers. Failing is the right answer.
+                tally.Right(kind);
             }
             catch (HttpRequestException ex)
             {
-                tally.Mistake("transport", ex.Message);
+                tally.Mistake(kind, $"{ex.Message} ({ex.InnerException?.GetType().Name}: {ex.InnerException?.Message}), after {previous}");
             }
+            previous = kind;
         }
     }
+
+    /// <summary>Half streams (complete, cut by the upstream, or abandoned by the client), half short requests.</summary>
+    private static string Pick(int roll) => roll switch
+    {
+        < 35 => "stream",
+        < 42 => "cut",
+        < 50 => "hang_up",
+        < 75 => "json",
+        < 82 => "overloaded",
+        < 92 => "count_tokens",
+        _ => "models",
+    };
 
     private (string Body, string Sha256) RandomBody()
     {
