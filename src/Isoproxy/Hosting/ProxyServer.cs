@@ -53,6 +53,7 @@ public sealed class ProxyServer : IAsyncDisposable
             throw new ProxyStartException(problem);
         }
 
+        TrustStoreWarmUp.Start();
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = "isoproxy" });
         ConfigureLogging(builder.Logging, config.Logging.Mode, options.Diagnostics);
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
