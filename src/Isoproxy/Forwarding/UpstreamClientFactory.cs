@@ -38,40 +38,27 @@ public static class UpstreamClientFactory
             ConnectCallback = new UpstreamConnector(provider).ConnectAsync,
             SslOptions = new SslClientAuthenticationOptions
             {
-                RemoteCertificateValidationCallback = provider.CaFile is null ? null : CreatePinnedCaValidator(provider.CaFile),
+                // With a ca_file, the handshake builds the chain against that CA alone: the system
+                // trust store is never loaded (loading it costs most of the start-up time).
+                CertificateChainPolicy = provider.CaFile is null ? null : CreatePinnedCaPolicy(provider.CaFile),
             },
         };
         return new HttpMessageInvoker(handler, disposeHandler: true);
     }
 
-    /// <summary>Trusts exactly the CA certificates in <paramref name="caFile"/>, and still checks the host name.</summary>
-    private static RemoteCertificateValidationCallback CreatePinnedCaValidator(string caFile)
+    /// <summary>
+    /// Trusts exactly the CA certificates in <paramref name="caFile"/>. The handshake still checks
+    /// the host name, and intermediates the server sends may complete the path but are never
+    /// trusted as roots.
+    /// </summary>
+    private static X509ChainPolicy CreatePinnedCaPolicy(string caFile)
     {
-        var roots = new X509Certificate2Collection();
-        roots.ImportFromPemFile(caFile);
-
-        return (_, certificate, presentedChain, errors) =>
+        var policy = new X509ChainPolicy
         {
-            if (certificate is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch)
-                || errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
-            {
-                return false;
-            }
-
-            using var chain = new X509Chain();
-            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.CustomTrustStore.AddRange(roots);
-            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-            if (presentedChain is not null)
-            {
-                // Intermediates the server sent may complete the path; they are never trusted as roots.
-                foreach (var element in presentedChain.ChainElements)
-                {
-                    chain.ChainPolicy.ExtraStore.Add(element.Certificate);
-                }
-            }
-            var leaf = certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-            return chain.Build(leaf);
+            TrustMode = X509ChainTrustMode.CustomRootTrust,
+            RevocationMode = X509RevocationMode.NoCheck,
         };
+        policy.CustomTrustStore.ImportFromPemFile(caFile);
+        return policy;
     }
 }

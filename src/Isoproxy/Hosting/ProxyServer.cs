@@ -95,7 +95,11 @@ public sealed class ProxyServer : IAsyncDisposable
         }
         var passedSockets = config.Listen.Systemd ? FindPassedSockets(config.Listen) : [];
 
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [], ApplicationName = "isoproxy" });
+        TrustStoreWarmUp.Start();
+        // The empty builder reads no appsettings.json, environment or command-line configuration:
+        // the YAML file is the only configuration, and no file watcher walks the working directory.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { Args = [], ApplicationName = "isoproxy" });
+        builder.WebHost.UseKestrelCore();
         ConfigureLogging(builder.Logging, config.Logging.Mode, options.Diagnostics);
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
         // Kestrel may finish in-flight requests for the grace period, plus time to end streams cleanly.
