@@ -28,6 +28,7 @@ public static class RestartRequiredChanges
         AddIf(changes, a.ClientMinBodyBytesPerSecond != b.ClientMinBodyBytesPerSecond, "limits.client_min_body_bytes_per_second");
         AddIf(changes, a.MaxRequestHeaderBytes != b.MaxRequestHeaderBytes, "limits.max_request_header_bytes");
         AddIf(changes, a.MaxRequestHeaders != b.MaxRequestHeaders, "limits.max_request_headers");
+        AddIf(changes, a.MaxConnections != b.MaxConnections, "limits.max_connections");
         return changes;
     }
 
@@ -47,6 +48,7 @@ public static class RestartRequiredChanges
             ClientMinBodyBytesPerSecond = running.Limits.ClientMinBodyBytesPerSecond,
             MaxRequestHeaderBytes = running.Limits.MaxRequestHeaderBytes,
             MaxRequestHeaders = running.Limits.MaxRequestHeaders,
+            MaxConnections = running.Limits.MaxConnections,
         };
         return loaded with { Listen = running.Listen, Admin = running.Admin, Limits = limits };
     }
@@ -58,7 +60,9 @@ public static class RestartRequiredChanges
         && a.UnixSocketMode == b.UnixSocketMode
         && a.UnsafeAllowNonLoopback == b.UnsafeAllowNonLoopback
         && a.AllowedUids.SequenceEqual(b.AllowedUids)
-        && a.AllowedGids.SequenceEqual(b.AllowedGids);
+        && a.AllowedGids.SequenceEqual(b.AllowedGids)
+        && a.UnsafeAllowWorldSocket == b.UnsafeAllowWorldSocket
+        && a.Systemd == b.Systemd;
 
     private static void AddIf(List<string> changes, bool changed, string name)
     {
