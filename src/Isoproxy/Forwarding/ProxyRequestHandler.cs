@@ -31,7 +31,7 @@ public sealed class ProxyRequestHandler(
     public async Task HandleAsync(HttpContext context)
     {
         // (1) Accept.
-        var requestId = "iso_" + Guid.NewGuid().ToString("N")[..20];
+        var requestId = RequestIds.Next();
         var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? context.Request.Path.Value ?? "";
         var logged = new LoggedRequest(requestId, context.Request.Method, rawTarget);
         // The configuration, pools and log mode this request uses to its last byte, even if a reload replaces them meanwhile.
