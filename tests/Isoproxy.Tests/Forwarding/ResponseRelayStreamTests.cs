@@ -84,6 +84,27 @@ public sealed class ResponseRelayStreamTests
     }
 
     [Fact]
+    public async Task Read_EventLargerThanTwoReadsButHeld_WholeOrNotAtAll()
+    {
+        // 40 KB: more than the relay's starting buffer, less than what it may hold back. It is
+        // held whole, so crossing the limit inside it still ends with a clean SSE error event.
+        var held = "data: " + new string('x', 40 * 1024) + "\n\n";
+        var upstream = new ScriptedUpstreamStream([.. Chunk(Encoding.UTF8.GetBytes("data: 1\n\n" + held), 3000)]);
+        using var relay = new ResponseRelayStream(upstream, Limits(30 * 1024, isEventStream: true), CancellationToken.None);
+
+        var (received, failure) = await ReadAllAsync(relay);
+
+        Assert.Null(failure);
+        AssertReceived("data: 1\n\n" + ErrorMarker, received, "max_response_bytes");
+        Assert.Equal(Outcome.ResponseTooLarge, relay.Ended);
+
+        var whole = new ScriptedUpstreamStream([.. Chunk(Encoding.UTF8.GetBytes(held + "data: 2\n\n"), 3000)]);
+        using var roomy = new ResponseRelayStream(whole, Limits(1024 * 1024, isEventStream: true), CancellationToken.None);
+        var (all, _) = await ReadAllAsync(roomy);
+        Assert.Equal(held + "data: 2\n\n", Encoding.UTF8.GetString(all));
+    }
+
+    [Fact]
     public async Task Read_EventLargerThanHeldBufferCrossesLimit_RelayFails()
     {
         // Part of this event has already gone out: no well-formed error event can follow, so the relay fails.
