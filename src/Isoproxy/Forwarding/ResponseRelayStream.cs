@@ -41,10 +41,7 @@ public sealed class ResponseRelayStream : Stream
     private readonly Action<int> _onBoundary;
 
     // Bytes received but not yet handed to the client: [released part | held part].
-    // Starts small enough for pooled small-object memory (two reads' worth); grows to hold a
-    // large event only when one arrives. A buffer sized for the largest held event from the start
-    // would cost every stream 128 KB of large-object heap.
-    private byte[] _pending = ArrayPool<byte>.Shared.Rent(2 * ReadBufferBytes);
+    private byte[] _pending = ArrayPool<byte>.Shared.Rent(MaxHeldEventBytes + ReadBufferBytes);
     private int _pendingStart;
     private int _pendingReleasable;
     private int _pendingEnd;
@@ -126,7 +123,6 @@ public sealed class ResponseRelayStream : Stream
     private async Task FillAsync(CancellationToken clientToken)
     {
         CompactPending();
-        EnsureRoomForRead();
 
         var timer = ReadTimer(clientToken);
         var (wait, bound) = NextWait();
@@ -275,20 +271,6 @@ public sealed class ResponseRelayStream : Stream
         _pendingReleasable = Math.Max(_pendingReleasable, _lastBoundaryWithinBudget);
         _pendingEnd = _pendingReleasable;
         _trailer = ErrorResponseWriter.SseErrorEvent(row.ErrorType, row.Message(_limits.Config));
-    }
-
-    /// <summary>Grows the buffer when the held part of an event leaves no room for a full read behind it.</summary>
-    private void EnsureRoomForRead()
-    {
-        if (_pending.Length - _pendingEnd >= ReadBufferBytes)
-        {
-            return;
-        }
-        // Held bytes never exceed MaxHeldEventBytes (a larger event is released in pieces).
-        var larger = ArrayPool<byte>.Shared.Rent(MaxHeldEventBytes + ReadBufferBytes);
-        Buffer.BlockCopy(_pending, 0, larger, 0, _pendingEnd);
-        ArrayPool<byte>.Shared.Return(_pending);
-        _pending = larger;
     }
 
     /// <summary>Moves held bytes to the front so a full read always fits behind them.</summary>
