@@ -22,7 +22,13 @@ namespace Isoproxy.Forwarding;
 /// connection: the client sees a failed response, never a truncated one that looks complete.
 /// </para>
 /// <para>Either way <see cref="Ended"/> says how the relay ended.</para>
-/// <para>Memory is fixed per request: one read buffer and at most one held event.</para>
+/// <para>
+/// Memory is bounded per request: one read buffer and at most one held event, and for an event
+/// stream none at all between events. A zero-byte read (what the forwarder's copy loop issues
+/// before it rents its own buffer) waits for the upstream's next bytes without a buffer, and the
+/// relay's buffer goes back to the pool whenever everything in it has been handed on. Hundreds of
+/// streams that wait for their next token then hold only their connections.
+/// </para>
 /// </remarks>
 public sealed class ResponseRelayStream : Stream
 {
@@ -40,8 +46,10 @@ public sealed class ResponseRelayStream : Stream
     private readonly SseBoundaryScanner _scanner = new();
     private readonly Action<int> _onBoundary;
 
-    // Bytes received but not yet handed to the client: [released part | held part].
-    private byte[] _pending = ArrayPool<byte>.Shared.Rent(MaxHeldEventBytes + ReadBufferBytes);
+    // Bytes received but not yet handed to the client: [released part | held part]. Rented for
+    // one read and grown only when a large event is held; null while nothing is in it.
+    private byte[]? _pending;
+    private bool _disposed;
     private int _pendingStart;
     private int _pendingReleasable;
     private int _pendingEnd;
@@ -75,6 +83,9 @@ public sealed class ResponseRelayStream : Stream
     /// </summary>
     public Outcome? Ended { get; private set; }
 
+    /// <summary>Whether a buffer is rented now: only while bytes wait in it.</summary>
+    internal bool HoldsBuffer => _pending is not null;
+
     /// <summary>Body bytes handed to the client so far (the error event excluded).</summary>
     public long RelayedBytes => _relayedBytes;
 
@@ -88,6 +99,12 @@ public sealed class ResponseRelayStream : Stream
     {
         if (destination.Length == 0)
         {
+            // Between events a stream may wait for minutes: wait without holding a buffer. Any
+            // other body ends within timeout_seconds, so its caller simply goes on to read.
+            if (_limits.IsEventStream && _pendingReleasable == _pendingStart && _trailer is null && !_upstreamEnded)
+            {
+                await FillAsync(cancellationToken, waitOnly: true);
+            }
             return 0;
         }
 
@@ -96,9 +113,10 @@ public sealed class ResponseRelayStream : Stream
             if (_pendingReleasable > _pendingStart)
             {
                 var count = Math.Min(destination.Length, _pendingReleasable - _pendingStart);
-                _pending.AsSpan(_pendingStart, count).CopyTo(destination.Span);
+                _pending!.AsSpan(_pendingStart, count).CopyTo(destination.Span);
                 _pendingStart += count;
                 _relayedBytes += count;
+                ReturnBufferIfDrained();
                 return count;
             }
 
@@ -112,17 +130,22 @@ public sealed class ResponseRelayStream : Stream
 
             if (_upstreamEnded)
             {
+                ReturnBufferIfDrained();
                 return 0;
             }
 
-            await FillAsync(cancellationToken);
+            await FillAsync(cancellationToken, waitOnly: false);
         }
     }
 
-    /// <summary>Reads the next piece from upstream and decides what of it may be released.</summary>
-    private async Task FillAsync(CancellationToken clientToken)
+    /// <summary>
+    /// Reads the next piece from upstream and decides what of it may be released; with
+    /// <paramref name="waitOnly"/>, only waits (a zero-byte read) until the upstream has bytes or ends.
+    /// </summary>
+    private async Task FillAsync(CancellationToken clientToken, bool waitOnly)
     {
         CompactPending();
+        var into = waitOnly ? Memory<byte>.Empty : RoomForRead();
 
         var timer = ReadTimer(clientToken);
         var (wait, bound) = NextWait();
@@ -139,7 +162,7 @@ public sealed class ResponseRelayStream : Stream
         int read;
         try
         {
-            read = await _upstream.ReadAsync(_pending.AsMemory(_pendingEnd, ReadBufferBytes), timer.Token);
+            read = await _upstream.ReadAsync(into, timer.Token);
         }
         catch (OperationCanceledException) when (!clientToken.IsCancellationRequested)
         {
@@ -147,6 +170,11 @@ public sealed class ResponseRelayStream : Stream
             return;
         }
 
+        if (waitOnly)
+        {
+            // Zero bytes say only that bytes (or the end) are there; the next read takes them.
+            return;
+        }
         if (read == 0)
         {
             EndOfUpstream();
@@ -157,7 +185,7 @@ public sealed class ResponseRelayStream : Stream
         {
             _scanOffset = _pendingEnd;
             _scanBudgetEnd = _pendingStart + (_limits.MaxBytes - _relayedBytes);
-            _scanner.Scan(_pending.AsSpan(_pendingEnd, read), _onBoundary);
+            _scanner.Scan(into.Span[..read], _onBoundary);
         }
         _pendingEnd += read;
         Release();
@@ -273,10 +301,42 @@ public sealed class ResponseRelayStream : Stream
         _trailer = ErrorResponseWriter.SseErrorEvent(row.ErrorType, row.Message(_limits.Config));
     }
 
+    /// <summary>Room for one full read behind the held bytes: the buffer is rented, or grown to hold a large event.</summary>
+    private Memory<byte> RoomForRead()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_pending is null || _pending.Length - _pendingEnd < ReadBufferBytes)
+        {
+            // Held bytes never exceed MaxHeldEventBytes (a larger event is released in pieces),
+            // so the buffer never grows past that plus one read.
+            var larger = ArrayPool<byte>.Shared.Rent(_pendingEnd + ReadBufferBytes);
+            if (_pending is not null)
+            {
+                Buffer.BlockCopy(_pending, 0, larger, 0, _pendingEnd);
+                ArrayPool<byte>.Shared.Return(_pending);
+            }
+            _pending = larger;
+        }
+        return _pending.AsMemory(_pendingEnd, ReadBufferBytes);
+    }
+
+    /// <summary>Gives the buffer back once everything in it went to the client and no event is held.</summary>
+    private void ReturnBufferIfDrained()
+    {
+        if (_pendingStart != _pendingEnd || _pending is null)
+        {
+            return;
+        }
+        ArrayPool<byte>.Shared.Return(_pending);
+        _pending = null;
+        _pendingStart = _pendingReleasable = _pendingEnd = 0;
+        _lastBoundary = _lastBoundaryWithinBudget = 0;
+    }
+
     /// <summary>Moves held bytes to the front so a full read always fits behind them.</summary>
     private void CompactPending()
     {
-        if (_pendingStart == 0)
+        if (_pendingStart == 0 || _pending is null)
         {
             return;
         }
@@ -306,9 +366,10 @@ public sealed class ResponseRelayStream : Stream
         {
             _upstream.Dispose();
             _readTimer?.Dispose();
+            _disposed = true;
             var pending = _pending;
-            _pending = [];
-            if (pending.Length > 0)
+            _pending = null;
+            if (pending is not null)
             {
                 ArrayPool<byte>.Shared.Return(pending);
             }

@@ -191,6 +191,73 @@ public sealed class ResponseRelayStreamTests
         Assert.Null(relay.Ended);
     }
 
+    [Fact]
+    public async Task ZeroByteRead_EventStream_WaitsOnTheUpstreamAndHoldsNoBufferBetweenEvents()
+    {
+        var upstream = new ScriptedUpstreamStream([Encoding.UTF8.GetBytes("data: 1\n\n"), Encoding.UTF8.GetBytes("data: 2\n\ndata: 3"), Encoding.UTF8.GetBytes("\n\n")]);
+        using var relay = new ResponseRelayStream(upstream, Limits(1000, isEventStream: true), CancellationToken.None);
+        var buffer = new byte[4096];
+        var cancellationToken = TestContext.Current.CancellationToken;
+
+        // As the forwarder's copy loop reads: wait without a buffer, then read.
+        Assert.Equal(0, await relay.ReadAsync(Memory<byte>.Empty, cancellationToken));
+        Assert.Equal(1, upstream.ZeroByteReads);
+        Assert.False(relay.HoldsBuffer);
+        var first = await relay.ReadAsync(buffer, cancellationToken);
+        Assert.Equal("data: 1\n\n", Encoding.UTF8.GetString(buffer, 0, first));
+        Assert.False(relay.HoldsBuffer);
+
+        Assert.Equal(0, await relay.ReadAsync(Memory<byte>.Empty, cancellationToken));
+        var second = await relay.ReadAsync(buffer, cancellationToken);
+        Assert.Equal("data: 2\n\n", Encoding.UTF8.GetString(buffer, 0, second));
+        // The start of event 3 is held back until its end arrives, so the buffer stays.
+        Assert.True(relay.HoldsBuffer);
+        // Something is held but nothing can be released: the wait still goes to the upstream.
+        Assert.Equal(0, await relay.ReadAsync(Memory<byte>.Empty, cancellationToken));
+        Assert.Equal(3, upstream.ZeroByteReads);
+        var third = await relay.ReadAsync(buffer, cancellationToken);
+        Assert.Equal("data: 3\n\n", Encoding.UTF8.GetString(buffer, 0, third));
+        Assert.False(relay.HoldsBuffer);
+
+        Assert.Equal(0, await relay.ReadAsync(buffer, cancellationToken));
+        Assert.Equal(Outcome.Ok, relay.Ended);
+    }
+
+    [Fact]
+    public async Task ZeroByteRead_StreamSilentPastIdle_ErrorEventFollows()
+    {
+        var upstream = new ScriptedUpstreamStream([Encoding.UTF8.GetBytes("data: 1\n\n")], hangAtEnd: true);
+        var limits = Limits(1000, isEventStream: true, TimeSpan.FromMilliseconds(100), Environment.TickCount64 + 60_000);
+        using var relay = new ResponseRelayStream(upstream, limits, CancellationToken.None);
+        var buffer = new byte[4096];
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var first = await relay.ReadAsync(buffer, cancellationToken);
+
+        // The silence is timed while waiting without a buffer, too.
+        Assert.Equal(0, await relay.ReadAsync(Memory<byte>.Empty, cancellationToken));
+        Assert.Equal(Outcome.StreamIdleTimeout, relay.Ended);
+        var (rest, failure) = await ReadAllAsync(relay);
+
+        Assert.Null(failure);
+        AssertReceived("data: 1\n\n" + ErrorMarker, [.. buffer.AsSpan(0, first), .. rest], "stream_idle_seconds");
+        Assert.True(upstream.Disposed);
+    }
+
+    [Fact]
+    public async Task ZeroByteRead_NotAnEventStream_ReturnsAtOnceWithoutTheUpstream()
+    {
+        var upstream = new ScriptedUpstreamStream([Encoding.UTF8.GetBytes("{\"a\":1}")]);
+        using var relay = new ResponseRelayStream(upstream, Limits(1000, isEventStream: false), CancellationToken.None);
+
+        Assert.Equal(0, await relay.ReadAsync(Memory<byte>.Empty, TestContext.Current.CancellationToken));
+        var (received, failure) = await ReadAllAsync(relay);
+
+        Assert.Null(failure);
+        Assert.Equal("{\"a\":1}", Encoding.UTF8.GetString(received));
+        Assert.Equal(0, upstream.ZeroByteReads);
+        Assert.False(relay.HoldsBuffer);
+    }
+
     private static RelayLimits Limits(long maxBytes, bool isEventStream) =>
         Limits(maxBytes, isEventStream, NoIdle, Environment.TickCount64 + 60_000);
 

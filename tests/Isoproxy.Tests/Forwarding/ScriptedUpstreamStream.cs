@@ -11,9 +11,16 @@ public sealed class ScriptedUpstreamStream(IReadOnlyList<byte[]> pieces, bool ha
 
     public bool Disposed { get; private set; }
 
+    /// <summary>Reads with an empty buffer: a wait for data, as a socket-backed stream treats them.</summary>
+    public int ZeroByteReads { get; private set; }
+
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(Disposed, this);
+        if (buffer.Length == 0)
+        {
+            ZeroByteReads++;
+        }
         if (_next >= pieces.Count)
         {
             if (hangAtEnd)
