@@ -18,7 +18,7 @@ public static class EffectiveConfigWriter
         yaml.Append("# Effective configuration: every default filled in, keys redacted.\n");
         yaml.Append("listen:\n");
         WriteFields(yaml, "  ", ListenFields.All, config.Listen);
-        yaml.Append(CultureInfo.InvariantCulture, $"default_provider: {(config.DefaultProvider is null ? "null  # none: only /<provider>/v1/... is served" : YamlText.Scalar(config.DefaultProvider))}\n");
+        WriteFields(yaml, "", RootFields.All, config);
         yaml.Append("providers:\n");
         foreach (var provider in config.Providers)
         {

@@ -59,11 +59,15 @@ public sealed class ConfigDocumentationTests
     public void AdminTable_EveryField_HasItsRowInTheDocumentation() => AssertDocumented(AdminFields.All);
 
     [Fact]
+    public void RootTable_EveryField_HasItsRowInTheDocumentation() => AssertDocumented(RootFields.All);
+
+    [Fact]
     public void Tables_BuiltInDefault_PrintsEveryFieldsLine()
     {
         var config = BuiltInConfig.Create(_ => "sk-test-key").Config!;
         var rendered = EffectiveConfigWriter.Render(config);
 
+        AssertPrinted(rendered, "", RootFields.All, config);
         AssertPrinted(rendered, "  ", ListenFields.All, config.Listen);
         AssertPrinted(rendered, "    ", ProviderFields.All, ProviderSettings.Of(config.Providers.Single()));
         AssertPrinted(rendered, "  ", LimitsFields.All, config.Limits);
@@ -132,6 +136,10 @@ public sealed class ConfigDocumentationTests
         });
 
     [Fact]
+    public void RootTable_EveryKey_IsReadByTheParser() =>
+        AssertEveryKeyRead(RootFields.All, "", key => $"{key}: {{}}\n{MinimalProviders}");
+
+    [Fact]
     public void ClientTable_EveryKey_IsReadByTheParser() =>
         AssertEveryKeyRead(ClientFields.All, "clients[0]", key =>
         {
@@ -164,6 +172,7 @@ public sealed class ConfigDocumentationTests
         {
             var result = ConfigLoader.LoadYaml(yamlWith(field.Key), "sample", ConfigTestData.StandardGetEnvironmentVariable);
 
-            Assert.Contains(result.Errors, error => error.Contains($": {path}.{field.Key}: expected a ", StringComparison.Ordinal));
+            var keyPath = path.Length == 0 ? field.Key : $"{path}.{field.Key}";
+            Assert.Contains(result.Errors, error => error.Contains($": {keyPath}: expected a ", StringComparison.Ordinal));
         });
 }
