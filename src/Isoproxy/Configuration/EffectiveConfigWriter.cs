@@ -45,9 +45,7 @@ public static class EffectiveConfigWriter
         foreach (var client in config.Clients)
         {
             // The first key of a list entry carries the entry's dash.
-            var first = yaml.Length;
-            WriteFields(yaml, "    ", ClientFields.All, client);
-            yaml.Replace("    ", "  - ", first, 4);
+            WriteFields(yaml, "    ", ClientFields.All, client, firstIndent: "  - ");
         }
     }
 
@@ -62,13 +60,16 @@ public static class EffectiveConfigWriter
         WriteFields(yaml, "  ", AdminFields.All, admin);
     }
 
-    private static void WriteFields<TSection>(StringBuilder yaml, string indent, IEnumerable<IConfigField<TSection>> fields, TSection section)
+    private static void WriteFields<TSection>(
+        StringBuilder yaml, string indent, IEnumerable<IConfigField<TSection>> fields, TSection section, string? firstIndent = null)
     {
+        var lineIndent = firstIndent ?? indent;
         foreach (var field in fields)
         {
             if (field.EffectiveLine(section) is { } line)
             {
-                yaml.Append(indent).Append(line).Append('\n');
+                yaml.Append(lineIndent).Append(line).Append('\n');
+                lineIndent = indent;
             }
         }
     }

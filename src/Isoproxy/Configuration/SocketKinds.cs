@@ -23,13 +23,7 @@ internal static class SocketKinds
     public static FieldKind<UnixFileMode> FileMode { get; } = FieldKinds.Scalar("octal string, 3–4 digits", ParseMode, FormatMode);
 
     /// <summary>A socket's file mode: as <see cref="FileMode"/>, without the setuid, setgid and sticky bits.</summary>
-    public static FieldKind<UnixFileMode> SocketMode { get; } = FieldKinds.Scalar(
-        "octal string, 3–4 digits",
-        text => ParseMode(text) is { HasValue: true } parsed && (parsed.Value & SpecialBits) != 0
-            // They mean nothing on a socket; asking for them is a mistake worth stopping.
-            ? Parsed<UnixFileMode>.Invalid("must not set the setuid, setgid or sticky bit (the first of 4 digits must be 0)")
-            : ParseMode(text),
-        FormatMode);
+    public static FieldKind<UnixFileMode> SocketMode { get; } = FieldKinds.Scalar("octal string, 3–4 digits", ParseSocketMode, FormatMode);
 
     /// <summary>User or group ids of Unix-socket peers.</summary>
     public static FieldKind<ImmutableArray<uint>> IdList { get; } = FieldKinds.List(
@@ -46,6 +40,15 @@ internal static class SocketKinds
         text.Length is >= 3 and <= 4 && text.All(c => c is >= '0' and <= '7')
             ? Parsed<UnixFileMode>.Valid((UnixFileMode)Convert.ToInt32(text, 8))
             : Parsed<UnixFileMode>.Invalid("must be an octal file mode of 3 or 4 digits, e.g. \"0660\"");
+
+    /// <summary>The special bits mean nothing on a socket; asking for them is a mistake worth stopping.</summary>
+    private static Parsed<UnixFileMode> ParseSocketMode(string text)
+    {
+        var parsed = ParseMode(text);
+        return parsed.HasValue && (parsed.Value & SpecialBits) != 0
+            ? Parsed<UnixFileMode>.Invalid("must not set the setuid, setgid or sticky bit (the first of 4 digits must be 0)")
+            : parsed;
+    }
 
     private static string FormatMode(UnixFileMode mode) => $"\"{Convert.ToString((int)mode, 8).PadLeft(4, '0')}\"";
 }
