@@ -12,7 +12,10 @@ internal static class ProviderParser
 {
     private static readonly string[] KnownKeys = [.. ProviderFields.All.Select(field => field.Key)];
 
-    /// <summary>The provider, or null when any of its settings is invalid (every problem is reported).</summary>
+    /// <summary>
+    /// The provider, or null when its name, endpoint or key is unusable. Every problem is reported,
+    /// and any one of them fails the load.
+    /// </summary>
     public static ProviderConfig? Parse(ConfigEntry entry, string path, ConfigLoadContext context)
     {
         var name = entry.Key.Value;
