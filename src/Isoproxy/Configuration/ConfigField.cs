@@ -13,11 +13,14 @@ internal interface IConfigField<TSection>
     /// <summary>The section with the value written under this key, if any; an invalid value is reported and the section returned unchanged.</summary>
     TSection Read(MappingReader mapping, TSection section);
 
-    /// <summary>The value in force, as the effective configuration prints it.</summary>
+    /// <summary>The value in force, as the effective configuration prints it after the key (with its comment, if any).</summary>
     string Print(TSection section);
 
+    /// <summary>This key's line in the effective configuration, without indentation; null when it has none of its own.</summary>
+    string? EffectiveLine(TSection section);
+
     /// <summary>This key's row in the documentation's table: key, type, default, meaning and why.</summary>
-    string DocumentationRow(TSection defaults);
+    string DocumentationRow();
 }
 
 /// <summary>
@@ -32,26 +35,50 @@ internal sealed record ConfigField<TSection, T>(
     Func<TSection, T> Get,
     Func<TSection, T, TSection> Set,
     string Meaning) : IConfigField<TSection>
-    where T : struct
 {
+    /// <summary>When set, the key must be written; this is the error when it is not.</summary>
+    public string? RequiredMessage { get; init; }
+
+    /// <summary>
+    /// The documentation's default column when the printed default does not say it ("none
+    /// (system trust store)", "`[]` (no check)"). Otherwise it is "—" for a required key, "none"
+    /// for a null default, else the default as printed.
+    /// </summary>
+    public string? DocumentedDefault { get; init; }
+
+    /// <summary>A comment after the value in the effective configuration, for values that need one (<c>null  # system trust store</c>).</summary>
+    public Func<T, string?>? Comment { get; init; }
+
+    /// <summary>Replaces the effective configuration's <c>key: value</c> line; returning null leaves the line out (keys shown under another name).</summary>
+    public Func<TSection, string?>? EffectiveLineOverride { get; init; }
+
     public TSection WithDefault(TSection section) => Set(section, Default);
 
     public TSection Read(MappingReader mapping, TSection section)
     {
-        var text = mapping.Scalar(Key)?.Value;
-        if (text is null)
+        if (RequiredMessage is not null && !mapping.Has(Key))
         {
+            mapping.Error(Key, RequiredMessage);
             return section;
         }
-        if (Kind.Parse(text) is not T value)
-        {
-            mapping.Error(Key, Kind.Rule);
-            return section;
-        }
-        return Set(section, value);
+        var parsed = Kind.Read(mapping, Key);
+        return parsed.HasValue ? Set(section, parsed.Value) : section;
     }
 
-    public string Print(TSection section) => Kind.Format(Get(section));
+    public string Print(TSection section)
+    {
+        var value = Get(section);
+        return Comment?.Invoke(value) is { } comment ? $"{Kind.Format(value)}  # {comment}" : Kind.Format(value);
+    }
 
-    public string DocumentationRow(TSection defaults) => $"| `{Key}` | {Kind.Name} | `{Kind.Format(Get(defaults))}` | {Meaning} |";
+    public string? EffectiveLine(TSection section) =>
+        EffectiveLineOverride is null ? $"{Key}: {Print(section)}" : EffectiveLineOverride(section);
+
+    public string DocumentationRow()
+    {
+        var type = RequiredMessage is null ? Kind.Name : $"{Kind.Name}, **required**";
+        var defaultText = DocumentedDefault
+            ?? (RequiredMessage is not null ? "—" : Default is null ? "none" : $"`{Kind.Format(Default)}`");
+        return $"| `{Key}` | {type} | {defaultText} | {Meaning} |";
+    }
 }

@@ -142,7 +142,8 @@ public static class ConfigLoader
 
     private static string? ParseDefaultProvider(MappingReader root, IReadOnlySet<string> declaredNames)
     {
-        var name = root.String("default_provider");
+        var field = RootFields.DefaultProvider;
+        var name = field.Kind.Read(root, field.Key).Value;
         if (name is null)
         {
             // One provider is unambiguous; with several, un-prefixed paths are refused rather than guessed.
@@ -150,7 +151,7 @@ public static class ConfigLoader
         }
         if (!declaredNames.Contains(name))
         {
-            root.Error("default_provider", $"names provider {ConfigEcho.Quote(name)}, which is not configured under providers");
+            root.Error(field.Key, $"names provider {ConfigEcho.Quote(name)}, which is not configured under providers");
             return null;
         }
         return name;

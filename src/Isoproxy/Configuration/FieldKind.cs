@@ -1,9 +1,12 @@
+using Isoproxy.Configuration.Yaml;
+
 namespace Isoproxy.Configuration;
 
-/// <summary>How one kind of configuration value is written: read from text, printed back, named in the documentation.</summary>
-/// <param name="Name">The type as the documentation names it.</param>
-/// <param name="Parse">The value, or null when the text is not one (then <paramref name="Rule"/> is the error).</param>
-/// <param name="Rule">What a valid value looks like, as the error message says it.</param>
+/// <summary>How one kind of configuration value is written: read from its key, printed back, named in the documentation.</summary>
+/// <param name="Name">The type as the documentation's tables name it.</param>
+/// <param name="Read">
+/// The value under a key of a mapping. Every problem is reported through the mapping (wrong
+/// node type, invalid text, an invalid item of a list); an absent key gives nothing.
+/// </param>
 /// <param name="Format">The value as the effective configuration and the documentation print it.</param>
-internal sealed record FieldKind<T>(string Name, Func<string, T?> Parse, string Rule, Func<T, string> Format)
-    where T : struct;
+internal sealed record FieldKind<T>(string Name, Func<MappingReader, string, Parsed<T>> Read, Func<T, string> Format);

@@ -2,32 +2,18 @@ using Isoproxy.Configuration.Yaml;
 
 namespace Isoproxy.Configuration;
 
-/// <summary>Reads the <c>logging:</c> section.</summary>
+/// <summary>Reads the <c>logging:</c> section, key by key from <see cref="LoggingFields"/>; a key left out keeps its default.</summary>
 internal static class LoggingParser
 {
-    /// <summary>Metadata only: enough to operate the proxy, never a prompt, reply or credential.</summary>
-    public static LoggingConfig Default { get; } = new(LogMode.Metadata);
+    public static LoggingConfig Default => LoggingFields.Defaults;
 
-    private static readonly string[] KnownKeys = ["mode"];
+    private static readonly string[] KnownKeys = [.. LoggingFields.All.Select(field => field.Key)];
 
     public static LoggingConfig Parse(MappingReader root)
     {
         var logging = root.Has("logging") ? root.Mapping("logging", KnownKeys) : null;
-        // Read as written: a plain `off` is a string here, not YAML 1.1's false.
-        var text = logging?.Scalar("mode")?.Value;
-        switch (text)
-        {
-            case null:
-                return Default;
-            case "off":
-                return new LoggingConfig(LogMode.Off);
-            case "metadata":
-                return new LoggingConfig(LogMode.Metadata);
-            case "debug":
-                return new LoggingConfig(LogMode.Debug);
-            default:
-                logging!.Error("mode", "must be off, metadata or debug");
-                return Default;
-        }
+        return logging is null
+            ? Default
+            : LoggingFields.All.Aggregate(LoggingFields.Defaults, (config, field) => field.Read(logging, config));
     }
 }

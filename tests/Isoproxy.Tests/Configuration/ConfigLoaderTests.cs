@@ -49,6 +49,124 @@ public sealed class ConfigLoaderTests
     }
 
     [Fact]
+    public void LoadYaml_ListenProblemsInEveryKey_ReportedInTheSameOrder()
+    {
+        var yaml = """
+            listen:
+              unsafe_allow_non_loopback: 3
+              tcp: 10.0.0.1:80
+              unix: rel
+              systemd: [1]
+              unix_mode: 1777
+              allowed_uids: [a, -1]
+              allowed_gids: {}
+              unsafe_allow_world_socket: x
+            """ + "\n" + OneProvider;
+
+        var result = ConfigLoader.LoadYaml(yaml, "test.yaml", ConfigTestData.StandardGetEnvironmentVariable);
+
+        Assert.Equal(
+            [
+                "test.yaml:2: listen.unsafe_allow_non_loopback: must be true or false",
+                "test.yaml:3: listen.tcp: is not a loopback address; the proxy spends provider keys for whoever connects, so it listens on the local machine only (set listen.unsafe_allow_non_loopback: true to override)",
+                "test.yaml:4: listen.unix: must be an absolute path",
+                "test.yaml:5: listen.systemd: expected a scalar, got a list",
+                "test.yaml:6: listen.unix_mode: must not set the setuid, setgid or sticky bit (the first of 4 digits must be 0)",
+                "test.yaml:7: listen.allowed_uids[0]: must be a non-negative integer id",
+                "test.yaml:7: listen.allowed_uids[1]: must be a non-negative integer id",
+                "test.yaml:8: listen.allowed_gids: expected a list, got a mapping",
+                "test.yaml:9: listen.unsafe_allow_world_socket: must be true or false",
+            ],
+            result.Errors);
+    }
+
+    [Fact]
+    public void LoadYaml_InvalidSystemdAndPeerListWithoutSocket_EachProblemReportedOnce()
+    {
+        var yaml = "listen:\n  allowed_uids: [x, 1]\n  systemd: bad\n  tcp: \"\"\n" + OneProvider;
+
+        var result = ConfigLoader.LoadYaml(yaml, "test.yaml", ConfigTestData.StandardGetEnvironmentVariable);
+
+        Assert.Equal(
+            [
+                "test.yaml:4: listen.tcp: must not be empty",
+                "test.yaml:3: listen.systemd: must be true or false",
+                "test.yaml:2: listen.allowed_uids: is only valid together with listen.unix or listen.systemd",
+                "test.yaml:2: listen.allowed_uids[0]: must be a non-negative integer id",
+            ],
+            result.Errors);
+    }
+
+    [Fact]
+    public void LoadYaml_ProviderProblemsInEveryKey_ReportedInTheSameOrder()
+    {
+        var yaml = """
+            providers:
+              Bad_Name:
+                endpoint: http://x
+                api_key_env: "1bad"
+                auth: foo
+                ca_file: /nonexistent/ca.pem
+                http_version: 3
+                resolve: [169.254.169.254, x, {}, "::1"]
+                unsafe_allow_private_addresses: 1
+                bogus: 1
+            """;
+
+        var result = ConfigLoader.LoadYaml(yaml, "test.yaml", ConfigTestData.StandardGetEnvironmentVariable);
+
+        Assert.Equal(
+            [
+                "test.yaml:2: providers.Bad_Name: provider name must match ^[a-z0-9-]+$ (it is also the URL path prefix)",
+                "test.yaml:10: providers.Bad_Name.bogus: unknown key (valid keys: endpoint, api_key_env, api_key_file, api_key_credential, auth, ca_file, http_version, resolve, unsafe_allow_private_addresses)",
+                "test.yaml:3: providers.Bad_Name.endpoint: must use https: the key would cross the network in plain text",
+                "test.yaml:4: providers.Bad_Name.api_key_env: must be an environment variable name (letters, digits, _), not the key itself",
+                "test.yaml:5: providers.Bad_Name.auth: must be x-api-key or bearer",
+                "test.yaml:6: providers.Bad_Name.ca_file: CA file /nonexistent/ca.pem does not exist",
+                "test.yaml:7: providers.Bad_Name.http_version: must be \"1.1\" or \"2\"",
+                "test.yaml:8: providers.Bad_Name.resolve[0]: 169.254.169.254 is link-local / cloud metadata (169.254.0.0/16), which the proxy never connects to",
+                "test.yaml:8: providers.Bad_Name.resolve[1]: must be an IP address (resolve pins addresses so that no DNS is used)",
+                "test.yaml:8: providers.Bad_Name.resolve[2]: must be an IP address (resolve pins addresses so that no DNS is used)",
+                "test.yaml:9: providers.Bad_Name.unsafe_allow_private_addresses: must be true or false",
+            ],
+            result.Errors);
+    }
+
+    [Fact]
+    public void LoadYaml_ClientProblemsInEveryKey_ReportedInTheSameOrder()
+    {
+        var yaml = OneProvider + "\n" + """
+            clients:
+              - name: one
+                token_sha256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+                providers: [anthropic, {}, nope, ~]
+              - name: one
+                token_sha256: "9F86D081884C7D659A2FEAA0C55AD015A3BF4F1B2B0B822CD15D6C15B0F00A08"
+                providers: x
+              - name: "bad name"
+                token_sha256: short
+              - {}
+            """;
+
+        var result = ConfigLoader.LoadYaml(yaml, "test.yaml", ConfigTestData.StandardGetEnvironmentVariable);
+
+        Assert.Equal(
+            [
+                "test.yaml:8: clients[0].providers[1]: must be a provider name",
+                "test.yaml:8: clients[0].providers[2]: provider \"nope\" is not configured under providers",
+                "test.yaml:8: clients[0].providers[3]: must be a provider name",
+                "test.yaml:9: clients[1].name: duplicate client name \"one\" (first used at line 6)",
+                "test.yaml:10: clients[1].token_sha256: the same token hash is already used by another client (line 7)",
+                "test.yaml:11: clients[1].providers: expected a list, got a scalar",
+                "test.yaml:12: clients[2].name: must contain only letters, digits, '.', '_' and '-'",
+                "test.yaml:13: clients[2].token_sha256: must be 64 hexadecimal characters (printf %s \"$TOKEN\" | sha256sum)",
+                "test.yaml:14: clients[3].name: is required",
+                "test.yaml:14: clients[3].token_sha256: is required (printf %s \"$TOKEN\" | sha256sum)",
+            ],
+            result.Errors);
+    }
+
+    [Fact]
     public void LoadFile_SeedExample_LoadsBothProvidersWithoutDefault()
     {
         var result = ConfigTestData.LoadFile("valid/seed-example.yaml");
