@@ -46,7 +46,10 @@ public sealed class GuardedListenerFactory(IOptions<SocketTransportOptions> tran
             new SocketConnectionFactoryOptions
             {
                 IOQueueCount = options.IOQueueCount,
-                WaitForDataBeforeAllocatingBuffer = options.WaitForDataBeforeAllocatingBuffer,
+                // Read straight into a buffer instead of a zero-byte read first: two fewer system
+                // calls per forwarded request, for one 4 KB block held by each open connection
+                // (at most max_connections of them).
+                WaitForDataBeforeAllocatingBuffer = false,
                 MaxReadBufferSize = options.MaxReadBufferSize,
                 MaxWriteBufferSize = options.MaxWriteBufferSize,
                 UnsafePreferInlineScheduling = options.UnsafePreferInlineScheduling,
