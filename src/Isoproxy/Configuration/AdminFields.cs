@@ -18,8 +18,8 @@ internal static class AdminFields
         "A Unix domain socket for the admin listener.");
 
     public static ConfigField<AdminConfig, UnixFileMode> UnixMode { get; } = new(
-        "unix_mode", SocketKinds.FileMode, ListenFields.DefaultUnixMode, c => c.UnixSocketMode, (c, v) => c with { UnixSocketMode = v },
-        "File mode of that socket.");
+        "unix_mode", SocketKinds.SocketMode, ListenFields.DefaultUnixMode, c => c.UnixSocketMode, (c, v) => c with { UnixSocketMode = v },
+        "File mode of that socket. As for `listen.unix_mode`, the setuid, setgid and sticky bits are errors.");
 
     public static ConfigField<AdminConfig, bool> UnsafeAllowNonLoopback { get; } = new(
         "unsafe_allow_non_loopback", FieldKinds.Bool, false, c => c.UnsafeAllowNonLoopback, (c, v) => c with { UnsafeAllowNonLoopback = v },

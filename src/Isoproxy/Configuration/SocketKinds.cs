@@ -19,10 +19,7 @@ internal static class SocketKinds
         text => Path.IsPathFullyQualified(text) ? Parsed<string?>.Valid(text) : Parsed<string?>.Invalid("must be an absolute path"),
         YamlText.ScalarOrNull);
 
-    /// <summary>A file mode of 3 or 4 octal digits.</summary>
-    public static FieldKind<UnixFileMode> FileMode { get; } = FieldKinds.Scalar("octal string, 3–4 digits", ParseMode, FormatMode);
-
-    /// <summary>A socket's file mode: as <see cref="FileMode"/>, without the setuid, setgid and sticky bits.</summary>
+    /// <summary>A socket's file mode of 3 or 4 octal digits, without the setuid, setgid and sticky bits.</summary>
     public static FieldKind<UnixFileMode> SocketMode { get; } = FieldKinds.Scalar("octal string, 3–4 digits", ParseSocketMode, FormatMode);
 
     /// <summary>User or group ids of Unix-socket peers.</summary>
